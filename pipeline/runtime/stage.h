@@ -1,0 +1,153 @@
+// File: pipeline/runtime/stage.h
+//
+// The one abstraction every microstage implements. A Stage holds the domain
+// logic of one stage: it never sees Kafka, offsets, threads or retries. The
+// runner (runner.h) reads records, calls Process, writes what it returns and
+// commits, the same way for every stage.
+//
+//   class Uppercase : public Stage {
+//    public:
+//     absl::string_view name() const override { return "uppercase"; }
+//     absl::StatusOr<std::vector<OutputRecord>> Process(
+//         const InputRecord& in) override {
+//       if (in.value.empty()) {
+//         return
+//         DeadLetterError(DeadLetterReason::DEAD_LETTER_REASON_EMPTY_STORY,
+//                                "record has no value");
+//       }
+//       OutputRecord out;
+//       out.key = in.key;
+//       out.value = absl::AsciiStrToUpper(in.value);
+//       return std::vector<OutputRecord>{std::move(out)};
+//     }
+//   };
+//
+// What the returned status means to the runner:
+//   - OK: the outputs are produced (zero outputs drop the record; several
+//     fan out) and the input's offset is committed with them.
+//   - INVALID_ARGUMENT, DATA_LOSS, OUT_OF_RANGE, FAILED_PRECONDITION: bad
+//     input. The record goes to the dead-letter topic with its original
+//     bytes, the status message and a reason code (from DeadLetterError's
+//     payload, or derived from the status code). The stage keeps running.
+//   - UNAVAILABLE, RESOURCE_EXHAUSTED: a dependency is down; the runner
+//     retries the same record with backoff.
+//   - anything else: the batch fails; in exactly-once mode it is aborted and
+//     re-read from the last commit.
+#ifndef WIRESTREAM_PIPELINE_RUNTIME_STAGE_H_
+#define WIRESTREAM_PIPELINE_RUNTIME_STAGE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "wirestream/v1/dead_letter.pb.h"
+
+namespace wirestream::runtime {
+
+using ::wirestream::v1::DeadLetterReason;
+
+// A Kafka partition of a topic.
+struct TopicPartition {
+  std::string topic;
+  int32_t partition = 0;
+
+  bool operator==(const TopicPartition& o) const {
+    return partition == o.partition && topic == o.topic;
+  }
+  bool operator<(const TopicPartition& o) const {
+    return topic != o.topic ? topic < o.topic : partition < o.partition;
+  }
+  template <typename H>
+  friend H AbslHashValue(H h, const TopicPartition& tp) {
+    return H::combine(std::move(h), tp.topic, tp.partition);
+  }
+};
+
+// One record header. A header sent without a value has no value.
+struct RecordHeader {
+  std::string key;
+  std::optional<std::string> value;
+
+  bool operator==(const RecordHeader& o) const {
+    return key == o.key && value == o.value;
+  }
+};
+
+// A record the runner read from an input topic.
+struct InputRecord {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = -1;
+  std::optional<std::string> key;
+  std::string value;
+  std::vector<RecordHeader> headers;
+  // The record's Kafka timestamp.
+  absl::Time timestamp = absl::UnixEpoch();
+};
+
+// A record a stage asks the runner to produce.
+struct OutputRecord {
+  // Empty: the stage's configured output topic.
+  std::string topic;
+  std::optional<std::string> key;
+  std::string value;
+  std::vector<RecordHeader> headers;
+  // When the story first entered wirestream (RawStory.received_at), for the
+  // end-to-end latency histogram. InfinitePast when the stage does not know.
+  absl::Time story_received_at = absl::InfinitePast();
+};
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+
+  // Returns the stage's name as used in metrics, logs and transactional ids,
+  // e.g. "normalize". Lower case letters, digits and '-' only.
+  virtual absl::string_view name() const = 0;
+
+  // Returns the records to produce for `record`, or a status (see the top of
+  // this file for what each code makes the runner do). Called from one
+  // thread at a time.
+  virtual absl::StatusOr<std::vector<OutputRecord>> Process(
+      const InputRecord& record) = 0;
+
+  // Called when partitions are assigned, before any of their records reach
+  // Process. Stateful stages restore their state here; an error stops the
+  // worker.
+  virtual absl::Status OnPartitionsAssigned(
+      const std::vector<TopicPartition>& partitions) {
+    return absl::OkStatus();
+  }
+
+  // Called when partitions are revoked, after the last of their records was
+  // processed and committed. Stateful stages flush and drop state here.
+  virtual absl::Status OnPartitionsRevoked(
+      const std::vector<TopicPartition>& partitions) {
+    return absl::OkStatus();
+  }
+};
+
+// Returns an INVALID_ARGUMENT status that carries `reason`, so the runner's
+// dead letter gets that reason code rather than one derived from the status
+// code.
+absl::Status DeadLetterError(DeadLetterReason reason,
+                             absl::string_view message);
+
+// Returns the dead-letter reason for a bad-input status: the one attached by
+// DeadLetterError, else one derived from the status code.
+DeadLetterReason DeadLetterReasonOf(const absl::Status& status);
+
+// Returns true when `status` means bad input (the record is dead-lettered).
+bool IsBadInput(const absl::Status& status);
+
+// Returns true when `status` means "try the same record again later".
+bool IsRetriable(const absl::Status& status);
+
+}  // namespace wirestream::runtime
+
+#endif  // WIRESTREAM_PIPELINE_RUNTIME_STAGE_H_
