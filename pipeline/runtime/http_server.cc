@@ -1,0 +1,79 @@
+#include "pipeline/runtime/http_server.h"
+
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "civetweb.h"
+#include "prometheus/text_serializer.h"
+
+namespace wirestream::runtime {
+namespace {
+
+int Reply(mg_connection* conn, int code, const char* content_type,
+          const std::string& body) {
+  mg_response_header_start(conn, code);
+  mg_response_header_add(conn, "Content-Type", content_type, -1);
+  mg_response_header_add(conn, "Content-Length",
+                         std::to_string(body.size()).c_str(), -1);
+  mg_response_header_send(conn);
+  mg_write(conn, body.data(), body.size());
+  return code;
+}
+
+int ServeMetrics(mg_connection* conn, void* data) {
+  auto* server = static_cast<HttpServer*>(data);
+  return Reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8",
+               server->MetricsText());
+}
+
+int ServeHealth(mg_connection* conn, void*) {
+  return Reply(conn, 200, "text/plain", "ok\n");
+}
+
+int ServeReady(mg_connection* conn, void* data) {
+  auto* server = static_cast<HttpServer*>(data);
+  if (server->Ready()) return Reply(conn, 200, "text/plain", "ready\n");
+  return Reply(conn, 503, "text/plain",
+               "not ready: waiting for partitions or state restore\n");
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
+    const std::string& address, std::shared_ptr<prometheus::Registry> registry,
+    std::function<bool()> ready) {
+  std::unique_ptr<HttpServer> server(new HttpServer());
+  server->registry_ = std::move(registry);
+  server->ready_ = std::move(ready);
+  const char* options[] = {"listening_ports", address.c_str(), "num_threads",
+                           "2", nullptr};
+  mg_callbacks callbacks{};
+  server->context_ = mg_start(&callbacks, nullptr, options);
+  if (server->context_ == nullptr) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot serve HTTP on ", address, " (address in use or invalid?)"));
+  }
+  mg_server_port ports[4];
+  const int n = mg_get_server_ports(server->context_, 4, ports);
+  if (n < 1) return absl::InternalError("HTTP server bound no port");
+  server->port_ = ports[0].port;
+  mg_set_request_handler(server->context_, "/metrics$", ServeMetrics,
+                         server.get());
+  mg_set_request_handler(server->context_, "/healthz$", ServeHealth,
+                         server.get());
+  mg_set_request_handler(server->context_, "/readyz$", ServeReady,
+                         server.get());
+  return server;
+}
+
+HttpServer::~HttpServer() {
+  if (context_ != nullptr) mg_stop(context_);
+}
+
+std::string HttpServer::MetricsText() const {
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, registry_->Collect());
+  return out.str();
+}
+
+}  // namespace wirestream::runtime

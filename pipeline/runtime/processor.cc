@@ -1,0 +1,343 @@
+#include "pipeline/runtime/processor.h"
+
+#include <algorithm>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "pipeline/runtime/log.h"
+
+namespace wirestream::runtime {
+namespace {
+
+using ::wirestream::v1::DeadLetter;
+
+void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
+  const int64_t nanos = absl::ToUnixNanos(t);
+  out->set_seconds(nanos / 1000000000);
+  out->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+}
+
+int64_t RecordBytes(const InputRecord& record) {
+  return static_cast<int64_t>(record.value.size()) +
+         (record.key ? static_cast<int64_t>(record.key->size()) : 0);
+}
+
+std::string Describe(const TopicPartition& tp) {
+  return absl::StrCat(tp.topic, "[", tp.partition, "]");
+}
+
+std::string Describe(const std::vector<TopicPartition>& partitions) {
+  std::string out;
+  for (const auto& tp : partitions) {
+    if (!out.empty()) out += " ";
+    out += Describe(tp);
+  }
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+DeadLetter MakeDeadLetter(const InputRecord& record, absl::string_view stage,
+                          DeadLetterReason reason, absl::string_view message,
+                          int64_t max_value_bytes) {
+  DeadLetter letter;
+  if (record.key) letter.set_original_key(*record.key);
+  // Room for everything but the value; the value is cut only if it alone
+  // would not fit the dead-letter topic.
+  constexpr int64_t kEnvelopeAllowance = 16 << 10;
+  const int64_t room = std::max<int64_t>(
+      0, max_value_bytes - kEnvelopeAllowance -
+             static_cast<int64_t>(letter.original_key().size()));
+  if (static_cast<int64_t>(record.value.size()) > room) {
+    letter.set_original_value(record.value.substr(0, room));
+    letter.set_value_truncated(true);
+  } else {
+    letter.set_original_value(record.value);
+  }
+  letter.set_original_size(static_cast<int64_t>(record.value.size()));
+  for (const RecordHeader& h : record.headers) {
+    auto* header = letter.add_original_headers();
+    header->set_key(h.key);
+    if (h.value) {
+      header->set_value(*h.value);
+    } else {
+      header->set_null_value(true);
+    }
+  }
+  letter.set_source_topic(record.topic);
+  letter.set_source_partition(record.partition);
+  letter.set_source_offset(record.offset);
+  SetTimestamp(record.timestamp, letter.mutable_original_timestamp());
+  letter.set_stage(std::string(stage));
+  letter.set_reason(reason);
+  letter.set_message(std::string(message));
+  SetTimestamp(absl::Now(), letter.mutable_dead_lettered_at());
+  return letter;
+}
+
+Processor::Processor(Stage* stage, RecordSource* source, RecordSink* sink,
+                     StageMetrics* metrics, const RunnerConfig& config)
+    : stage_(stage),
+      source_(source),
+      sink_(sink),
+      metrics_(metrics),
+      config_(config),
+      stage_name_(stage->name()) {
+  tally_.dead_lettered.assign(wirestream::v1::DeadLetterReason_ARRAYSIZE, 0);
+  source_->SetListener(this);
+}
+
+absl::Status Processor::Run(const std::atomic<bool>& stop) {
+  const absl::Duration poll_timeout =
+      std::min(absl::Milliseconds(100), config_.batch_max_time);
+  while (!stop.load()) {
+    absl::StatusOr<std::optional<InputRecord>> next =
+        source_->Next(poll_timeout);
+    if (!fatal_.ok()) return fatal_;
+    if (!next.ok()) return next.status();
+    if (rewind_needed_) {
+      // A commit inside a rebalance failed: records read after it belong to
+      // an aborted batch. Drop them and read again from the last commit.
+      rewind_needed_ = false;
+      absl::Status rewound = source_->RewindToCommitted();
+      if (!rewound.ok()) return rewound;
+      continue;
+    }
+    if (next->has_value()) {
+      absl::Status handled = HandleRecord(**next, stop);
+      if (absl::IsAborted(handled)) {
+        absl::Status aborted = AbortBatch(handled, /*rewind_now=*/true);
+        if (!aborted.ok()) return aborted;
+        continue;
+      }
+      if (!handled.ok()) return handled;
+    }
+    if (batch_open_ &&
+        (batch_records_ >= config_.batch_max_records ||
+         absl::Now() - batch_started_ >= config_.batch_max_time)) {
+      absl::Status committed = CommitBatch(/*rewind_now=*/true);
+      if (!committed.ok()) return committed;
+    }
+  }
+  LogInfo("%s: stopping: committing the open batch and leaving the group",
+          stage_name_);
+  absl::Status committed = CommitBatch(/*rewind_now=*/true);
+  absl::Status closed = source_->Close();
+  ready_ = false;
+  if (!committed.ok()) return committed;
+  return closed;
+}
+
+absl::Status Processor::EnsureBatchOpen() {
+  if (batch_open_) return absl::OkStatus();
+  absl::Status begun = sink_->Begin();
+  if (!begun.ok()) return begun;
+  batch_open_ = true;
+  batch_started_ = absl::Now();
+  batch_records_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status Processor::HandleRecord(const InputRecord& record,
+                                     const std::atomic<bool>& stop) {
+  absl::Status open = EnsureBatchOpen();
+  if (!open.ok()) return open;
+  ++batch_records_;
+  ++tally_.consumed;
+  tally_.last_record_time = record.timestamp;
+  batch_offsets_[TopicPartition{record.topic, record.partition}] =
+      record.offset + 1;
+
+  if (RecordBytes(record) > config_.max_record_bytes) {
+    return SendDeadLetter(record,
+                          wirestream::v1::DEAD_LETTER_REASON_OVERSIZED_RECORD,
+                          absl::StrCat("record of ", RecordBytes(record),
+                                       " bytes is over the limit of ",
+                                       config_.max_record_bytes, " bytes"));
+  }
+
+  absl::StatusOr<std::vector<OutputRecord>> outputs =
+      ProcessWithRetry(record, stop);
+  if (!outputs.ok()) {
+    if (IsBadInput(outputs.status())) {
+      return SendDeadLetter(record, DeadLetterReasonOf(outputs.status()),
+                            outputs.status().message());
+    }
+    return absl::AbortedError(absl::StrCat(
+        "stage failed on ", Describe({record.topic, record.partition}),
+        " offset ", record.offset, ": ", outputs.status().ToString()));
+  }
+  if (outputs->empty()) {
+    ++tally_.dropped;
+    return absl::OkStatus();
+  }
+  for (const OutputRecord& out : *outputs) {
+    const int64_t size = static_cast<int64_t>(out.value.size()) +
+                         (out.key ? static_cast<int64_t>(out.key->size()) : 0);
+    if (size > config_.max_output_bytes) {
+      return SendDeadLetter(
+          record, wirestream::v1::DEAD_LETTER_REASON_UNDELIVERABLE_OUTPUT,
+          absl::StrCat("the stage's output of ", size,
+                       " bytes is over the output limit of ",
+                       config_.max_output_bytes, " bytes"));
+    }
+  }
+  for (OutputRecord& out : *outputs) {
+    OutgoingRecord outgoing;
+    outgoing.topic = out.topic.empty() ? config_.output_topic : out.topic;
+    outgoing.key = std::move(out.key);
+    outgoing.value = std::move(out.value);
+    outgoing.headers = std::move(out.headers);
+    absl::Status sent = sink_->Send(std::move(outgoing));
+    if (!sent.ok()) return sent;
+    ++tally_.produced;
+    if (out.story_received_at != absl::InfinitePast()) {
+      tally_.story_received_at.push_back(out.story_received_at);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<OutputRecord>> Processor::ProcessWithRetry(
+    const InputRecord& record, const std::atomic<bool>& stop) {
+  absl::Duration backoff = config_.retry_initial_backoff;
+  const absl::Time give_up = absl::Now() + config_.retry_budget;
+  while (true) {
+    const absl::Time start = absl::Now();
+    absl::StatusOr<std::vector<OutputRecord>> result = stage_->Process(record);
+    tally_.process_seconds.push_back(
+        absl::ToDoubleSeconds(absl::Now() - start));
+    if (result.ok() || !IsRetriable(result.status())) return result;
+    if (absl::Now() + backoff > give_up || stop.load()) {
+      return absl::AbortedError(absl::StrCat(
+          "gave up retrying after ", absl::FormatDuration(config_.retry_budget),
+          ": ", result.status().message()));
+    }
+    ++tally_.retries;
+    LogWarning("%s: %s; retrying %s offset %d in %s", stage_name_,
+               result.status().message(),
+               Describe({record.topic, record.partition}), record.offset,
+               absl::FormatDuration(backoff));
+    absl::SleepFor(backoff);
+    backoff = std::min(backoff * 2, config_.retry_max_backoff);
+  }
+}
+
+absl::Status Processor::SendDeadLetter(const InputRecord& record,
+                                       DeadLetterReason reason,
+                                       absl::string_view message) {
+  DeadLetter letter = MakeDeadLetter(record, stage_name_, reason, message,
+                                     config_.max_dead_letter_bytes);
+  OutgoingRecord outgoing;
+  outgoing.topic = config_.dead_letter_topic;
+  outgoing.key = record.key;
+  outgoing.value = letter.SerializeAsString();
+  outgoing.headers.push_back({"wirestream-stage", stage_name_});
+  outgoing.headers.push_back({"wirestream-reason", ReasonLabel(reason)});
+  absl::Status sent = sink_->Send(std::move(outgoing));
+  if (!sent.ok()) return sent;
+  ++tally_.dead_lettered[static_cast<int>(reason)];
+  LogWarning("%s: dead-lettered %s offset %d (%s): %s", stage_name_,
+             Describe({record.topic, record.partition}), record.offset,
+             ReasonLabel(reason), message);
+  return absl::OkStatus();
+}
+
+absl::Status Processor::CommitBatch(bool rewind_now) {
+  if (!batch_open_) return absl::OkStatus();
+  absl::Status committed = sink_->Commit(batch_offsets_);
+  if (absl::IsAborted(committed)) return AbortBatch(committed, rewind_now);
+  if (!committed.ok()) return committed;
+
+  const absl::Time now = absl::Now();
+  metrics_->consumed->Increment(tally_.consumed);
+  metrics_->produced->Increment(tally_.produced);
+  metrics_->dropped->Increment(tally_.dropped);
+  metrics_->retries->Increment(tally_.retries);
+  for (size_t r = 0; r < tally_.dead_lettered.size(); ++r) {
+    if (tally_.dead_lettered[r] > 0) {
+      metrics_->DeadLettered(static_cast<DeadLetterReason>(r))
+          .Increment(tally_.dead_lettered[r]);
+    }
+  }
+  for (double s : tally_.process_seconds) metrics_->process_seconds->Observe(s);
+  for (absl::Time t : tally_.story_received_at) {
+    metrics_->end_to_end_seconds->Observe(
+        std::max(0.0, absl::ToDoubleSeconds(now - t)));
+  }
+  metrics_->batches_committed->Increment();
+  if (tally_.consumed > 0) {
+    metrics_->last_processed_timestamp->Set(absl::ToUnixMillis(now) / 1000.0);
+  }
+  if (metrics_->consumer_lag_records->Value() > 0 &&
+      tally_.last_record_time != absl::InfinitePast()) {
+    metrics_->consumer_lag_seconds->Set(
+        std::max(0.0, absl::ToDoubleSeconds(now - tally_.last_record_time)));
+  } else {
+    metrics_->consumer_lag_seconds->Set(0);
+  }
+
+  ResetBatch();
+  return absl::OkStatus();
+}
+
+void Processor::ResetBatch() {
+  batch_open_ = false;
+  batch_records_ = 0;
+  batch_offsets_.clear();
+  const std::vector<int64_t> zeros(tally_.dead_lettered.size(), 0);
+  tally_ = BatchTally{};
+  tally_.dead_lettered = zeros;
+}
+
+absl::Status Processor::AbortBatch(const absl::Status& why, bool rewind_now) {
+  LogWarning(
+      "%s: aborting the open batch of %d records and reading them "
+      "again from the last commit: %s",
+      stage_name_, batch_records_, why.message());
+  absl::Status aborted = batch_open_ ? sink_->Abort() : absl::OkStatus();
+  metrics_->batches_aborted->Increment();
+  ResetBatch();
+  if (!aborted.ok()) return aborted;
+  if (!rewind_now) {
+    rewind_needed_ = true;
+    return absl::OkStatus();
+  }
+  return source_->RewindToCommitted();
+}
+
+void Processor::OnAssigned(const std::vector<TopicPartition>& partitions) {
+  metrics_->partitions_assigned_events->Increment();
+  LogInfo("%s: assigned %s", stage_name_, Describe(partitions));
+  absl::Status restored = stage_->OnPartitionsAssigned(partitions);
+  if (!restored.ok()) {
+    fatal_ = absl::InternalError(absl::StrCat("could not restore state for ",
+                                              Describe(partitions), ": ",
+                                              restored.message()));
+    return;
+  }
+  metrics_->assigned_partitions->Set(source_->Assignment().size());
+  ready_ = true;
+  metrics_->ready->Set(1);
+}
+
+void Processor::OnRevoking(const std::vector<TopicPartition>& partitions) {
+  metrics_->partitions_revoked_events->Increment();
+  LogInfo("%s: giving up %s; committing the open batch first", stage_name_,
+          Describe(partitions));
+  // Rewinding inside the rebalance is not allowed; an aborted batch is
+  // re-read once Next returns.
+  absl::Status committed = CommitBatch(/*rewind_now=*/false);
+  if (!committed.ok() && fatal_.ok()) fatal_ = committed;
+  absl::Status flushed = stage_->OnPartitionsRevoked(partitions);
+  if (!flushed.ok() && fatal_.ok()) {
+    fatal_ = absl::InternalError(absl::StrCat("could not hand over state of ",
+                                              Describe(partitions), ": ",
+                                              flushed.message()));
+  }
+}
+
+}  // namespace wirestream::runtime

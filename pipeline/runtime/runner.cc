@@ -1,0 +1,143 @@
+#include "pipeline/runtime/runner.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <thread>
+
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/notification.h"
+#include "pipeline/runtime/http_server.h"
+#include "pipeline/runtime/kafka_io.h"
+#include "pipeline/runtime/log.h"
+#include "pipeline/runtime/metrics.h"
+#include "pipeline/runtime/processor.h"
+#include "pipeline/runtime/runner_flags.h"
+
+namespace wirestream::runtime {
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+void OnStopSignal(int) { stop_requested = true; }
+
+const char* ModeName(DeliveryMode mode) {
+  return mode == DeliveryMode::kExactlyOnce ? "exactly-once" : "at-least-once";
+}
+
+}  // namespace
+
+int RunStage(Stage& stage, const RunnerConfig& config,
+             const std::atomic<bool>& stop) {
+  const std::string name(stage.name());
+  absl::Status valid = config.Validate();
+  if (!valid.ok()) {
+    LogError("%s: bad configuration: %s", name, valid.message());
+    return 2;
+  }
+  auto registry = std::make_shared<prometheus::Registry>();
+  StageMetrics metrics(*registry, name);
+
+  auto source = KafkaSource::Create(config, name, &metrics);
+  if (!source.ok()) {
+    LogError("%s: %s", name, source.status().message());
+    return 2;
+  }
+  std::unique_ptr<RecordSink> sink;
+  if (config.mode == DeliveryMode::kExactlyOnce) {
+    auto txn = TransactionalSink::Create(config, name, source->get(), &metrics);
+    if (!txn.ok()) {
+      LogError("%s: %s", name, txn.status().message());
+      return 1;
+    }
+    sink = *std::move(txn);
+  } else {
+    auto alo = AtLeastOnceSink::Create(config, name, source->get(), &metrics);
+    if (!alo.ok()) {
+      LogError("%s: %s", name, alo.status().message());
+      return 1;
+    }
+    sink = *std::move(alo);
+  }
+
+  Processor processor(&stage, source->get(), sink.get(), &metrics, config);
+  std::unique_ptr<HttpServer> server;
+  if (!config.http_address.empty()) {
+    auto started =
+        HttpServer::Start(config.http_address, registry,
+                          [&processor] { return processor.ready(); });
+    if (!started.ok()) {
+      LogError("%s: %s", name, started.status().message());
+      return 2;
+    }
+    server = *std::move(started);
+    LogInfo("%s: metrics and health on http://%s (port %d)", name,
+            config.http_address, server->port());
+  }
+  LogInfo("%s: reading %s, writing %s, dead letters to %s, group %s, %s", name,
+          absl::StrJoin(config.input_topics, ","), config.output_topic,
+          config.dead_letter_topic, config.GroupIdFor(name),
+          ModeName(config.mode));
+
+  // Shutdown watchdog: once a stop is requested, the worker has
+  // shutdown_timeout to commit and leave the group.
+  absl::Notification finished;
+  std::thread watchdog([&] {
+    while (!stop.load()) {
+      if (finished.WaitForNotificationWithTimeout(absl::Milliseconds(200))) {
+        return;
+      }
+    }
+    if (!finished.WaitForNotificationWithTimeout(config.shutdown_timeout)) {
+      LogError(
+          "%s: shutdown took longer than %s; exiting without a clean "
+          "commit (the next start re-reads from the last commit)",
+          name, absl::FormatDuration(config.shutdown_timeout));
+      std::_Exit(3);
+    }
+  });
+
+  absl::Status status = processor.Run(stop);
+  finished.Notify();
+  watchdog.join();
+  if (!status.ok()) {
+    LogError("%s: stopping on a fatal error: %s", name, status.ToString());
+    return 1;
+  }
+  LogInfo("%s: stopped cleanly", name);
+  return 0;
+}
+
+int RunWorker(int argc, char** argv, const RunnerConfig& defaults,
+              const StageFactory& make_stage) {
+  std::vector<std::string> args(argv, argv + argc);
+  auto kafka = ExtractKafkaProperties(args);
+  if (!kafka.ok()) {
+    LogError("%s", kafka.status().message());
+    return 2;
+  }
+  std::vector<char*> rest;
+  for (std::string& a : args) rest.push_back(a.data());
+  absl::ParseCommandLine(static_cast<int>(rest.size()), rest.data());
+  auto config = RunnerConfigFromFlags(defaults, *std::move(kafka));
+  if (!config.ok()) {
+    LogError("bad flags: %s", config.status().message());
+    return 2;
+  }
+  auto stage = make_stage();
+  if (!stage.ok()) {
+    LogError("cannot start the stage: %s", stage.status().message());
+    return 2;
+  }
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  return RunStage(**stage, *config, stop_requested);
+}
+
+}  // namespace wirestream::runtime

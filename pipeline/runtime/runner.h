@@ -1,0 +1,44 @@
+// File: pipeline/runtime/runner.h
+//
+// Runs a Stage against Kafka: builds the source and sink for the delivery
+// mode, the metrics and the HTTP server, handles SIGTERM/SIGINT, and turns
+// the outcome into a process exit code. A worker's main is a few lines:
+//
+//   int main(int argc, char** argv) {
+//     RunnerConfig defaults;
+//     defaults.input_topics = {"wire.raw"};
+//     defaults.output_topic = "wire.stories";
+//     return RunWorker(argc, argv, defaults, [] { return MakeMyStage(); });
+//   }
+//
+// Exit codes: 0 after a requested stop (batch committed, group left); 1 on a
+// fatal error (logged in one line: fenced, broker refused, state lost); 2
+// on bad flags or configuration; 3 when shutdown overran its time limit.
+#ifndef WIRESTREAM_PIPELINE_RUNTIME_RUNNER_H_
+#define WIRESTREAM_PIPELINE_RUNTIME_RUNNER_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "pipeline/runtime/runner_config.h"
+#include "pipeline/runtime/stage.h"
+
+namespace wirestream::runtime {
+
+using StageFactory = std::function<absl::StatusOr<std::unique_ptr<Stage>>()>;
+
+// Runs `stage` until `stop` becomes true or a fatal error; returns the exit
+// code (see the file comment). Does not install signal handlers.
+int RunStage(Stage& stage, const RunnerConfig& config,
+             const std::atomic<bool>& stop);
+
+// Parses flags (runner_flags.h, plus any the worker defines), builds the
+// stage, installs SIGTERM/SIGINT handlers and runs it. Returns the exit code.
+int RunWorker(int argc, char** argv, const RunnerConfig& defaults,
+              const StageFactory& make_stage);
+
+}  // namespace wirestream::runtime
+
+#endif  // WIRESTREAM_PIPELINE_RUNTIME_RUNNER_H_
