@@ -110,6 +110,11 @@ struct DeleteTopicDeleter {
     rd_kafka_DeleteTopic_destroy(t);
   }
 };
+struct ConfigResourceDeleter {
+  void operator()(rd_kafka_ConfigResource_t* r) const {
+    rd_kafka_ConfigResource_destroy(r);
+  }
+};
 struct MetadataDeleter {
   void operator()(const rd_kafka_metadata_t* m) const {
     rd_kafka_metadata_destroy(m);
@@ -120,8 +125,8 @@ using AdminOptionsPtr =
     std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter>;
 using EventPtr = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
 
-// Returns admin options for `op` that bound both the request and the
-// broker-side operation by `timeout`.
+// Returns admin options for `op` that bound the request, and for topic
+// creation and deletion the broker-side operation, by `timeout`.
 absl::StatusOr<AdminOptionsPtr> MakeAdminOptions(rd_kafka_t* client,
                                                  rd_kafka_admin_op_t op,
                                                  absl::Duration timeout) {
@@ -132,9 +137,11 @@ absl::StatusOr<AdminOptionsPtr> MakeAdminOptions(rd_kafka_t* client,
       RD_KAFKA_RESP_ERR_NO_ERROR) {
     return absl::InvalidArgumentError(errstr);
   }
-  if (rd_kafka_AdminOptions_set_operation_timeout(
-          options.get(), ToMillis(timeout), errstr, sizeof(errstr)) !=
-      RD_KAFKA_RESP_ERR_NO_ERROR) {
+  const bool has_operation = op == RD_KAFKA_ADMIN_OP_CREATETOPICS ||
+                             op == RD_KAFKA_ADMIN_OP_DELETETOPICS;
+  if (has_operation && rd_kafka_AdminOptions_set_operation_timeout(
+                           options.get(), ToMillis(timeout), errstr,
+                           sizeof(errstr)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return absl::InvalidArgumentError(errstr);
   }
   return options;
@@ -426,6 +433,59 @@ absl::StatusOr<int32_t> TopicAdmin::PartitionCount(absl::string_view name) {
     return absl::NotFoundError(absl::StrCat("no topic ", name));
   }
   return it->second.partitions;
+}
+
+absl::StatusOr<std::map<std::string, std::string>>
+TopicAdmin::DescribeTopicConfig(absl::string_view name, ConfigScope scope) {
+  const std::string topic(name);
+  std::unique_ptr<rd_kafka_ConfigResource_t, ConfigResourceDeleter> resource(
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str()));
+  rd_kafka_ConfigResource_t* resources[] = {resource.get()};
+  absl::StatusOr<AdminOptionsPtr> options =
+      MakeAdminOptions(client_, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout_);
+  if (!options.ok()) return options.status();
+  std::unique_ptr<rd_kafka_queue_t, QueueDeleter> queue(
+      rd_kafka_queue_new(client_));
+  rd_kafka_DescribeConfigs(client_, resources, 1, options->get(), queue.get());
+  const std::string what = absl::StrCat("describing topic ", topic);
+  absl::StatusOr<EventPtr> event = AwaitResult(queue.get(), timeout_, what);
+  if (!event.ok()) return event.status();
+
+  const rd_kafka_DescribeConfigs_result_t* result =
+      rd_kafka_event_DescribeConfigs_result(event->get());
+  size_t count = 0;
+  const rd_kafka_ConfigResource_t** described =
+      result == nullptr
+          ? nullptr
+          : rd_kafka_DescribeConfigs_result_resources(result, &count);
+  if (count != 1) {
+    return absl::InternalError(absl::StrCat(what, ": unexpected result"));
+  }
+  rd_kafka_resp_err_t err = rd_kafka_ConfigResource_error(described[0]);
+  if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+    return absl::NotFoundError(absl::StrCat("no topic ", topic));
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return StatusOf(err, what,
+                    rd_kafka_ConfigResource_error_string(described[0]));
+  }
+  size_t entry_count = 0;
+  const rd_kafka_ConfigEntry_t** entries =
+      rd_kafka_ConfigResource_configs(described[0], &entry_count);
+  std::map<std::string, std::string> values;
+  for (size_t i = 0; i < entry_count; ++i) {
+    const char* value = rd_kafka_ConfigEntry_value(entries[i]);
+    if (value == nullptr || rd_kafka_ConfigEntry_is_sensitive(entries[i])) {
+      continue;
+    }
+    if (scope == ConfigScope::kTopicOverrides &&
+        rd_kafka_ConfigEntry_source(entries[i]) !=
+            RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG) {
+      continue;
+    }
+    values[rd_kafka_ConfigEntry_name(entries[i])] = value;
+  }
+  return values;
 }
 
 absl::StatusOr<TopicAdmin::ClusterTopics> TopicAdmin::FetchTopics(

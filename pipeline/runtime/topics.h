@@ -125,6 +125,19 @@ class TopicAdmin {
   // Returns the partition count of `name`, or NOT_FOUND.
   absl::StatusOr<int32_t> PartitionCount(absl::string_view name);
 
+  // Which configuration entries DescribeTopicConfig returns.
+  enum class ConfigScope {
+    // Every entry's effective value, broker defaults included.
+    kEffective,
+    // Only the entries set on the topic itself.
+    kTopicOverrides,
+  };
+
+  // Returns the configuration of topic `name` (sensitive entries left out),
+  // or NOT_FOUND.
+  absl::StatusOr<std::map<std::string, std::string>> DescribeTopicConfig(
+      absl::string_view name, ConfigScope scope = ConfigScope::kEffective);
+
  private:
   // A topic as the broker's metadata shows it.
   struct TopicState {
