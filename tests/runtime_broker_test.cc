@@ -67,8 +67,8 @@ Topics MakeTopics(int partitions) {
   Topics t;
   auto in = testsupport::CreateUniqueTopic("in", partitions);
   auto out = testsupport::CreateUniqueTopic("out", partitions);
-  auto dlq = testsupport::CreateUniqueTopic(
-      "dlq", 1, {{"max.message.bytes", "8388608"}});
+  auto dlq = testsupport::CreateUniqueTopic("dlq", 1,
+                                            {{"max.message.bytes", "8388608"}});
   EXPECT_TRUE(in.ok()) << in.status();
   EXPECT_TRUE(out.ok()) << out.status();
   EXPECT_TRUE(dlq.ok()) << dlq.status();
@@ -78,8 +78,7 @@ Topics MakeTopics(int partitions) {
   return t;
 }
 
-std::vector<std::string> WorkerArgs(const Topics& t,
-                                    const std::string& group,
+std::vector<std::string> WorkerArgs(const Topics& t, const std::string& group,
                                     const std::string& instance,
                                     std::vector<std::string> extra = {}) {
   std::vector<std::string> args = {
@@ -139,10 +138,9 @@ void ExpectExactlyOnce(const std::vector<TestRecord>& output,
   EXPECT_EQ(static_cast<int>(output.size()), expected_count);
 }
 
-std::vector<TestRecord> ReadAll(const std::string& topic, size_t min_records,
-                                absl::Duration timeout,
-                                testsupport::Isolation isolation =
-                                    testsupport::Isolation::kReadCommitted) {
+std::vector<TestRecord> ReadAll(
+    const std::string& topic, size_t min_records, absl::Duration timeout,
+    testsupport::Isolation isolation = testsupport::Isolation::kReadCommitted) {
   ReadOptions options;
   options.min_records = min_records;
   options.timeout = timeout;
@@ -165,8 +163,10 @@ TEST(RuntimeBrokerTest, PassthroughCopies1000RecordsExactly) {
 
   ASSERT_EQ(output.size(), 1000u) << worker.Log();
   // Same key, value and headers; per partition in the order produced.
-  std::vector<TestRecord> sent = testsupport::ReadRecords(t.input, {
-      .min_records = 1000, .timeout = absl::Seconds(30)}).value();
+  std::vector<TestRecord> sent =
+      testsupport::ReadRecords(
+          t.input, {.min_records = 1000, .timeout = absl::Seconds(30)})
+          .value();
   std::map<int32_t, std::vector<const TestRecord*>> in_by_partition,
       out_by_partition;
   for (const auto& r : sent) in_by_partition[r.partition].push_back(&r);
@@ -220,9 +220,9 @@ TEST(RuntimeBrokerTest, ExactlyOnceSurvivesRepeatedKill9) {
   EXPECT_GE(kills, 3);
   ExpectExactlyOnce(output, kTotal);
   // The crashes were real: aborted or never-committed writes exist.
-  std::vector<TestRecord> everything = ReadAll(
-      t.output, kTotal, absl::Seconds(30),
-      testsupport::Isolation::kReadUncommitted);
+  std::vector<TestRecord> everything =
+      ReadAll(t.output, kTotal, absl::Seconds(30),
+              testsupport::Isolation::kReadUncommitted);
   RecordProperty("records_including_aborted",
                  static_cast<int>(everything.size()));
 }
@@ -233,10 +233,10 @@ TEST(RuntimeBrokerTest, ZombieWithSameTransactionalIdIsFenced) {
   ASSERT_TRUE(testsupport::ProduceRecords(t.input, Stories(0, kTotal)).ok());
   const std::string group = t.input + ".group";
   // The zombie holds one long transaction with everything in it.
-  WorkerProcess zombie(testsupport::WorkerBinary("passthrough"),
-                       WorkerArgs(t, group, "0",
-                                  {"--batch_records=100000",
-                                   "--batch_ms=20000"}));
+  WorkerProcess zombie(
+      testsupport::WorkerBinary("passthrough"),
+      WorkerArgs(t, group, "0",
+                 {"--batch_records=100000", "--batch_ms=20000"}));
   ASSERT_TRUE(zombie.Start().ok());
   // Wait until the zombie has written (uncommitted) records.
   std::vector<TestRecord> uncommitted;
@@ -344,12 +344,12 @@ TEST(RuntimeBrokerTest, PoisonPillsGoToDeadLettersAndMetricsAddUp) {
   for (int i = 0; i < 50; ++i) {
     auto text = testsupport::HttpGet(port, "/metrics");
     ASSERT_TRUE(text.ok()) << text.status();
-    consumed = testsupport::MetricValue(*text,
-                                        "wirestream_records_consumed_total", sel);
-    produced = testsupport::MetricValue(*text,
-                                        "wirestream_records_produced_total", sel);
-    dropped = testsupport::MetricValue(*text, "wirestream_records_dropped_total",
-                                       sel);
+    consumed = testsupport::MetricValue(
+        *text, "wirestream_records_consumed_total", sel);
+    produced = testsupport::MetricValue(
+        *text, "wirestream_records_produced_total", sel);
+    dropped = testsupport::MetricValue(*text,
+                                       "wirestream_records_dropped_total", sel);
     dead_unparsable = testsupport::MetricValue(
         *text, "wirestream_records_dead_lettered_total",
         "reason=\"unparsable_record\",stage=\"passthrough\"");
@@ -366,8 +366,8 @@ TEST(RuntimeBrokerTest, PoisonPillsGoToDeadLettersAndMetricsAddUp) {
   EXPECT_EQ(*dropped, 0);
   EXPECT_EQ(*dead_unparsable, 5);
   EXPECT_EQ(*dead_oversized, 3);
-  EXPECT_EQ(*consumed, *produced + *dropped + *dead_unparsable +
-                           *dead_oversized);
+  EXPECT_EQ(*consumed,
+            *produced + *dropped + *dead_unparsable + *dead_oversized);
   int code = 0;
   ASSERT_TRUE(testsupport::HttpGet(port, "/readyz", &code).ok());
   EXPECT_EQ(code, 200);
@@ -412,9 +412,9 @@ TEST(RuntimeBrokerTest, SigtermMidStreamExitsZeroAndRestartResumes) {
   constexpr int kTotal = 6000;
   constexpr int kChunk = 500;
   Topics t = MakeTopics(2);
-  WorkerProcess worker(testsupport::WorkerBinary("passthrough"),
-                       WorkerArgs(t, t.input + ".group", "0",
-                                  {"--batch_records=250"}));
+  WorkerProcess worker(
+      testsupport::WorkerBinary("passthrough"),
+      WorkerArgs(t, t.input + ".group", "0", {"--batch_records=250"}));
   std::thread feed([&] {
     for (int start = 0; start < kTotal; start += kChunk) {
       ASSERT_TRUE(
@@ -426,8 +426,9 @@ TEST(RuntimeBrokerTest, SigtermMidStreamExitsZeroAndRestartResumes) {
   absl::SleepFor(absl::Seconds(2));
   const absl::Time asked = absl::Now();
   EXPECT_EQ(worker.Stop(absl::Seconds(30)), 0) << worker.Log();
-  RecordProperty("sigterm_exit_ms",
-                 static_cast<int>(absl::ToInt64Milliseconds(absl::Now() - asked)));
+  RecordProperty(
+      "sigterm_exit_ms",
+      static_cast<int>(absl::ToInt64Milliseconds(absl::Now() - asked)));
   EXPECT_NE(worker.Log().find("stopped cleanly"), std::string::npos);
   ASSERT_TRUE(worker.Start().ok());
   feed.join();

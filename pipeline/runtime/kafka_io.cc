@@ -274,6 +274,8 @@ absl::StatusOr<std::unique_ptr<KafkaSource>> KafkaSource::Create(
 }
 
 KafkaSource::~KafkaSource() {
+  // Leaving the group revokes partitions; nobody is listening any more.
+  listener_ = nullptr;
   if (consumer_ && !closed_) consumer_->close();
 }
 

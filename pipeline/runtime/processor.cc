@@ -90,6 +90,8 @@ Processor::Processor(Stage* stage, RecordSource* source, RecordSink* sink,
   source_->SetListener(this);
 }
 
+Processor::~Processor() { source_->SetListener(nullptr); }
+
 absl::Status Processor::Run(const std::atomic<bool>& stop) {
   const absl::Duration poll_timeout =
       std::min(absl::Milliseconds(100), config_.batch_max_time);

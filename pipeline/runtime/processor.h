@@ -48,6 +48,7 @@ class Processor : public AssignmentListener {
   // None of the pointers are owned; all must outlive the Processor.
   Processor(Stage* stage, RecordSource* source, RecordSink* sink,
             StageMetrics* metrics, const RunnerConfig& config);
+  ~Processor() override;
 
   // Runs until `stop` becomes true or a fatal error. See the file comment.
   absl::Status Run(const std::atomic<bool>& stop);
