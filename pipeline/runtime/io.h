@@ -71,6 +71,8 @@ class RecordSource {
 // A record on its way out: an OutputRecord with its topic resolved.
 struct OutgoingRecord {
   std::string topic;
+  // nullopt: by key hash.
+  std::optional<int32_t> partition;
   std::optional<std::string> key;
   std::string value;
   std::vector<RecordHeader> headers;

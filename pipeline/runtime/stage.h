@@ -37,6 +37,7 @@
 #define WIRESTREAM_PIPELINE_RUNTIME_STAGE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -94,12 +95,31 @@ struct InputRecord {
 struct OutputRecord {
   // Empty: the stage's configured output topic.
   std::string topic;
+  // nullopt: chosen by the key's hash. Set it for changelog records, which
+  // must land in the partition of the input they describe.
+  std::optional<int32_t> partition;
   std::optional<std::string> key;
   std::string value;
   std::vector<RecordHeader> headers;
   // When the story first entered wirestream (RawStory.received_at), for the
   // end-to-end latency histogram. InfinitePast when the stage does not know.
   absl::Time story_received_at = absl::InfinitePast();
+};
+
+// Reads a changelog topic partition (compacted state of a stateful stage)
+// from its start to its current end, committed records only. The runner
+// hands one to stateful stages before the first assignment.
+class ChangelogReader {
+ public:
+  virtual ~ChangelogReader() = default;
+  // Calls `apply` for every record of `topic`[`partition`] in offset order;
+  // a tombstone has no value. Returns UNAVAILABLE when the topic cannot be
+  // read to its end within the reader's time limit.
+  virtual absl::Status Replay(
+      const std::string& topic, int32_t partition,
+      const std::function<void(absl::string_view key,
+                               std::optional<absl::string_view> value)>&
+          apply) = 0;
 };
 
 class Stage {
@@ -115,6 +135,11 @@ class Stage {
   // thread at a time.
   virtual absl::StatusOr<std::vector<OutputRecord>> Process(
       const InputRecord& record) = 0;
+
+  // Gives a stateful stage the means to restore its state; called once,
+  // before the first OnPartitionsAssigned. The reader outlives the stage's
+  // use of it.
+  virtual void AttachChangelog(ChangelogReader* reader) {}
 
   // Called when partitions are assigned, before any of their records reach
   // Process. Stateful stages restore their state here; an error stops the
