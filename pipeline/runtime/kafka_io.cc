@@ -652,4 +652,104 @@ absl::Status AtLeastOnceSink::Abort() {
   return absl::OkStatus();
 }
 
+// ------------------------------------------------------------ changelog
+
+KafkaChangelogReader::KafkaChangelogReader(const RunnerConfig& config,
+                                           absl::string_view stage,
+                                           absl::Duration time_limit)
+    : config_(config), stage_(stage), time_limit_(time_limit) {}
+
+absl::Status KafkaChangelogReader::Replay(
+    const std::string& topic, int32_t partition,
+    const std::function<void(absl::string_view key,
+                             std::optional<absl::string_view> value)>& apply) {
+  std::vector<std::pair<std::string, std::string>> properties = {
+      {"bootstrap.servers", config_.bootstrap_servers},
+      {"client.id", absl::StrCat("wirestream.", stage_, ".",
+                                 config_.instance_id, ".restore")},
+      // No group: the reader assigns the partition itself, commits nothing.
+      {"group.id", absl::StrCat("wirestream.", stage_, ".restore")},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"isolation.level", "read_committed"},
+      {"enable.partition.eof", "true"},
+      {"auto.offset.reset", "earliest"},
+  };
+  for (const auto& kv : config_.kafka_properties) {
+    if (absl::StartsWith(kv.first, "security.") ||
+        absl::StartsWith(kv.first, "sasl.") ||
+        absl::StartsWith(kv.first, "ssl.")) {
+      properties.push_back(kv);
+    }
+  }
+  auto conf = MakeConf(properties);
+  if (!conf.ok()) return conf.status();
+  std::string error;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf->get(), error));
+  if (!consumer) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create the changelog reader: ", error));
+  }
+  int64_t low = 0, high = 0;
+  RdKafka::ErrorCode err = consumer->query_watermark_offsets(
+      topic, partition, &low, &high, kAdminTimeoutMs);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    consumer->close();
+    return absl::UnavailableError(absl::StrCat("cannot find the end of ", topic,
+                                               "[", partition,
+                                               "]: ", RdKafka::err2str(err)));
+  }
+  const absl::Time started = absl::Now();
+  int64_t records = 0;
+  if (high > low) {
+    PartitionList list;
+    list.get().push_back(RdKafka::TopicPartition::create(
+        topic, partition, RdKafka::Topic::OFFSET_BEGINNING));
+    consumer->assign(list.get());
+    bool done = false;
+    while (!done) {
+      if (absl::Now() - started > time_limit_) {
+        consumer->close();
+        return absl::UnavailableError(absl::StrCat(
+            "restoring ", topic, "[", partition, "] took longer than ",
+            absl::FormatDuration(time_limit_)));
+      }
+      std::unique_ptr<RdKafka::Message> message(consumer->consume(500));
+      switch (message->err()) {
+        case RdKafka::ERR_NO_ERROR: {
+          ++records;
+          absl::string_view key;
+          if (message->key_pointer() != nullptr) {
+            key = absl::string_view(
+                static_cast<const char*>(message->key_pointer()),
+                message->key_len());
+          }
+          std::optional<absl::string_view> value;
+          if (message->payload() != nullptr) {
+            value = absl::string_view(
+                static_cast<const char*>(message->payload()), message->len());
+          }
+          apply(key, value);
+          if (message->offset() + 1 >= high) done = true;
+          break;
+        }
+        case RdKafka::ERR__PARTITION_EOF:
+          done = true;
+          break;
+        case RdKafka::ERR__TIMED_OUT:
+          break;
+        default:
+          LogWarning("%s: restoring %s[%d]: %s", stage_, topic, partition,
+                     message->errstr());
+          break;
+      }
+    }
+  }
+  consumer->close();
+  LogInfo("%s: restored %d state records from %s[%d] in %s", stage_, records,
+          topic, partition, absl::FormatDuration(absl::Now() - started));
+  return absl::OkStatus();
+}
+
 }  // namespace wirestream::runtime

@@ -145,6 +145,24 @@ class AtLeastOnceSink : public ProducerSink {
   KafkaSource* source_ = nullptr;
 };
 
+// Replays changelog partitions with a group-less read_committed consumer.
+class KafkaChangelogReader : public ChangelogReader {
+ public:
+  KafkaChangelogReader(const RunnerConfig& config, absl::string_view stage,
+                       absl::Duration time_limit = absl::Minutes(5));
+
+  absl::Status Replay(
+      const std::string& topic, int32_t partition,
+      const std::function<void(absl::string_view key,
+                               std::optional<absl::string_view> value)>& apply)
+      override;
+
+ private:
+  RunnerConfig config_;
+  std::string stage_;
+  absl::Duration time_limit_;
+};
+
 }  // namespace wirestream::runtime
 
 #endif  // WIRESTREAM_PIPELINE_RUNTIME_KAFKA_IO_H_

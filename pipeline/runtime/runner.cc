@@ -63,6 +63,8 @@ int RunStage(Stage& stage, const RunnerConfig& config,
     sink = *std::move(alo);
   }
 
+  KafkaChangelogReader changelog(config, name);
+  stage.AttachChangelog(&changelog);
   Processor processor(&stage, source->get(), sink.get(), &metrics, config);
   std::unique_ptr<HttpServer> server;
   if (!config.http_address.empty()) {
