@@ -1,8 +1,8 @@
 #include "tools/topics/args.h"
 
 #include "absl/status/status.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace wirestream::tools {
 
