@@ -27,10 +27,10 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+sudo_cmd=()
+[[ "$(id -u)" == 0 ]] || sudo_cmd=(sudo)
 if ((${#missing[@]})); then
   echo "setup: installing Debian packages: ${missing[*]}"
-  sudo_cmd=()
-  [[ "$(id -u)" == 0 ]] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
     --no-install-recommends "${missing[@]}" >/dev/null
@@ -39,7 +39,9 @@ fi
 # Node.js and npm (for buf) come with the machine; install Debian's if not.
 if ! command -v npm >/dev/null; then
   echo "setup: installing Node.js and npm"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
+    nodejs npm >/dev/null
 fi
 
 # The Kafka broker: resolved from Maven Central by deploy/kafka/pom.xml.

@@ -39,7 +39,7 @@ typedef struct rd_kafka_s rd_kafka_t;
 
 namespace wirestream::runtime {
 
-// The default names of the pipeline's topics (see DESIGN.md). Topic names are
+// The default names of the pipeline's topics. Topic names are
 // configuration: stages take them from flags, these are only the defaults.
 inline constexpr absl::string_view kRawTopic = "wire.raw";
 inline constexpr absl::string_view kStoriesTopic = "wire.stories";

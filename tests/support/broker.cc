@@ -221,9 +221,9 @@ std::string UniqueTopicName(absl::string_view base) {
     test = absl::StrCat(info->test_suite_name(), ".", info->name());
   }
   absl::BitGen random;
-  std::string suffix = absl::StrCat(
-      ".", getpid(), ".", counter.fetch_add(1),
-      absl::Hex(absl::Uniform<uint32_t>(random, 0, 1 << 24), absl::kZeroPad6));
+  std::string suffix =
+      absl::StrCat(".", getpid(), ".", counter.fetch_add(1), "-",
+                   absl::Hex(absl::Uniform<uint32_t>(random), absl::kZeroPad8));
   std::string name = absl::StrCat(base, ".", test);
   for (char& c : name) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&

@@ -54,8 +54,8 @@ absl::StatusOr<std::string> BootstrapServers();
 // Returns a topic name that no other test uses, on this broker or any
 // other: `base`, the running gtest's suite and test name, the process id,
 // a counter and a random tag, e.g.
-// "stories.TopicsTest.CreatesCompacted.4711.3a9f0c1". Only characters Kafka
-// allows in topic names, at most 249 of them.
+// "stories.TopicsTest.CreatesCompacted.4711.3-0a9f0c1e". Only characters
+// Kafka allows in topic names, at most 249 of them.
 std::string UniqueTopicName(absl::string_view base);
 
 // Creates `topics` on the test broker (idempotent, see TopicAdmin).
