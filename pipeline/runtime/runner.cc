@@ -76,8 +76,12 @@ int RunStage(Stage& stage, const RunnerConfig& config,
       return 2;
     }
     server = *std::move(started);
-    LogInfo("%s: metrics and health on http://%s (port %d)", name,
-            config.http_address, server->port());
+    const std::string host =
+        config.http_address.substr(0, config.http_address.rfind(':'));
+    LogInfo(
+        "%s: metrics and health on http://%s:%d (/metrics /healthz "
+        "/readyz)",
+        name, host.empty() ? "0.0.0.0" : host, server->port());
   }
   LogInfo("%s: reading %s, writing %s, dead letters to %s, group %s, %s", name,
           absl::StrJoin(config.input_topics, ","), config.output_topic,
