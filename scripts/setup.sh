@@ -18,7 +18,7 @@ packages=(
   libsimdjson-dev libpugixml-dev libgumbo-dev libutf8proc-dev libicu-dev
   libcld2-dev libhyperscan-dev libre2-dev libxxhash-dev libyaml-cpp-dev
   libcurl4-openssl-dev
-  default-jre-headless maven kcat curl iproute2 git
+  default-jre-headless maven kcat curl iproute2 git prometheus
 )
 
 missing=()
