@@ -40,6 +40,7 @@ int RunStage(Stage& stage, const RunnerConfig& config,
   }
   auto registry = std::make_shared<prometheus::Registry>();
   StageMetrics metrics(*registry, name);
+  stage.RegisterMetrics(*registry);
 
   auto source = KafkaSource::Create(config, name, &metrics);
   if (!source.ok()) {

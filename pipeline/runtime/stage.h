@@ -48,6 +48,10 @@
 #include "absl/time/time.h"
 #include "wirestream/v1/dead_letter.pb.h"
 
+namespace prometheus {
+class Registry;
+}  // namespace prometheus
+
 namespace wirestream::runtime {
 
 using ::wirestream::v1::DeadLetterReason;
@@ -135,6 +139,12 @@ class Stage {
   // thread at a time.
   virtual absl::StatusOr<std::vector<OutputRecord>> Process(
       const InputRecord& record) = 0;
+
+  // Lets the stage add its own metrics (verdicts, state size, rule
+  // reloads ...) to the worker's registry, labelled stage="<name>". Called
+  // once before processing starts; create every metric object here, never
+  // on the hot path.
+  virtual void RegisterMetrics(prometheus::Registry& registry) {}
 
   // Gives a stateful stage the means to restore its state; called once,
   // before the first OnPartitionsAssigned. The reader outlives the stage's
