@@ -25,6 +25,17 @@ int64_t RecordBytes(const InputRecord& record) {
          (record.key ? static_cast<int64_t>(record.key->size()) : 0);
 }
 
+// Returns `message` cut to kMaxDeadLetterMessageBytes, not inside a UTF-8
+// sequence.
+absl::string_view CutMessage(absl::string_view message) {
+  if (message.size() <= kMaxDeadLetterMessageBytes) return message;
+  size_t cut = kMaxDeadLetterMessageBytes;
+  while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return message.substr(0, cut);
+}
+
 std::string Describe(const TopicPartition& tp) {
   return absl::StrCat(tp.topic, "[", tp.partition, "]");
 }
@@ -45,18 +56,6 @@ DeadLetter MakeDeadLetter(const InputRecord& record, absl::string_view stage,
                           int64_t max_value_bytes) {
   DeadLetter letter;
   if (record.key) letter.set_original_key(*record.key);
-  // Room for everything but the value; the value is cut only if it alone
-  // would not fit the dead-letter topic.
-  constexpr int64_t kEnvelopeAllowance = 16 << 10;
-  const int64_t room = std::max<int64_t>(
-      0, max_value_bytes - kEnvelopeAllowance -
-             static_cast<int64_t>(letter.original_key().size()));
-  if (static_cast<int64_t>(record.value.size()) > room) {
-    letter.set_original_value(record.value.substr(0, room));
-    letter.set_value_truncated(true);
-  } else {
-    letter.set_original_value(record.value);
-  }
   letter.set_original_size(static_cast<int64_t>(record.value.size()));
   for (const RecordHeader& h : record.headers) {
     auto* header = letter.add_original_headers();
@@ -73,8 +72,26 @@ DeadLetter MakeDeadLetter(const InputRecord& record, absl::string_view stage,
   SetTimestamp(record.timestamp, letter.mutable_original_timestamp());
   letter.set_stage(std::string(stage));
   letter.set_reason(reason);
-  letter.set_message(std::string(message));
+  letter.set_message(std::string(CutMessage(message)));
   SetTimestamp(absl::Now(), letter.mutable_dead_lettered_at());
+
+  // The value goes in last: it is cut only if it would not fit in what the
+  // limit leaves after the rest of the letter (measured, message and headers
+  // included), the Kafka record around it (its key, the runner's headers,
+  // framing) and the value's own field tag, length and value_truncated.
+  constexpr int64_t kEnvelopeAllowance = 16 << 10;
+  constexpr int64_t kValueFieldsOverhead = 16;
+  const int64_t room = std::max<int64_t>(
+      0, max_value_bytes - kEnvelopeAllowance -
+             static_cast<int64_t>(letter.original_key().size()) -
+             static_cast<int64_t>(letter.ByteSizeLong()) -
+             kValueFieldsOverhead);
+  if (static_cast<int64_t>(record.value.size()) > room) {
+    letter.set_original_value(record.value.substr(0, room));
+    letter.set_value_truncated(true);
+  } else {
+    letter.set_original_value(record.value);
+  }
   return letter;
 }
 

@@ -305,6 +305,37 @@ TEST_F(ProcessorTest, DeadLettersInputWhoseOutputIsTooBigToSend) {
       DeadLettered(wirestream::v1::DEAD_LETTER_REASON_UNDELIVERABLE_OUTPUT), 1);
 }
 
+TEST_F(ProcessorTest, CutsTheDeadLetterValueToFitTheDeadLetterTopic) {
+  config_.max_dead_letter_bytes = 64 << 10;
+  source_.AssignAfter(0, {kP0});
+  // The stage quotes the whole value in its message, and the headers are
+  // large: both count against the limit.
+  const std::string value = "bad" + std::string(60000, 'x');
+  source_.Append(kP0, value, "k1", {{"note", std::string(20000, 'n')}});
+
+  ASSERT_EQ(Run(), absl::OkStatus());
+
+  const std::vector<OutgoingRecord> out = sink_.CommittedRecords();
+  ASSERT_EQ(out.size(), 1u);
+  // 64 KiB less the 16 KiB allowance for the Kafka record around the letter,
+  // the 2-byte key and 10 of the 16 bytes kept for the value's own fields.
+  EXPECT_EQ(out[0].value.size(), 49140u);
+  const DeadLetter letter = ParseLetter(out[0]);
+  EXPECT_TRUE(letter.value_truncated());
+  EXPECT_EQ(letter.original_size(), 60003);
+  EXPECT_LT(letter.original_value().size(), 49140u - 20000u - 4096u);
+  EXPECT_EQ(letter.original_value(),
+            value.substr(0, letter.original_value().size()));
+  EXPECT_EQ(letter.original_headers(0).value(), std::string(20000, 'n'));
+  EXPECT_EQ(letter.message().size(), kMaxDeadLetterMessageBytes);
+  EXPECT_EQ(
+      letter.message(),
+      ("malformed story: " + value).substr(0, kMaxDeadLetterMessageBytes));
+  EXPECT_EQ(metrics_.consumed->Value(), 1);
+  EXPECT_EQ(DeadLettered(wirestream::v1::DEAD_LETTER_REASON_MALFORMED_PAYLOAD),
+            1);
+}
+
 TEST_F(ProcessorTest, RetriesAnUnavailableDependencyAndDeliversOnce) {
   stage_.set_unavailable_times(3);
   source_.AssignAfter(0, {kP0});
@@ -620,6 +651,21 @@ TEST(MakeDeadLetterTest, KeepsAValueThatFits) {
   EXPECT_EQ(letter.stage(), "normalize");
   EXPECT_EQ(letter.reason(), wirestream::v1::DEAD_LETTER_REASON_EMPTY_STORY);
   EXPECT_EQ(letter.message(), "no body");
+}
+
+TEST(MakeDeadLetterTest, CutsALongMessageBetweenCharacters) {
+  InputRecord record;
+  record.value = "story";
+  // "é" is 2 bytes; byte 4096 is the middle of one.
+  std::string message = "x";
+  for (int i = 0; i < 3000; ++i) message += "\xc3\xa9";
+  const DeadLetter letter = MakeDeadLetter(
+      record, "normalize", wirestream::v1::DEAD_LETTER_REASON_INVALID_CONTENT,
+      message, 64 << 10);
+  EXPECT_EQ(letter.message(), message.substr(0, 4095));
+  EXPECT_EQ(letter.original_value(), "story");
+  DeadLetter parsed;
+  EXPECT_TRUE(parsed.ParseFromString(letter.SerializeAsString()));
 }
 
 }  // namespace
