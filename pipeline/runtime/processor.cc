@@ -36,6 +36,50 @@ absl::string_view CutMessage(absl::string_view message) {
   return message.substr(0, cut);
 }
 
+// Returns `text` with every byte that does not start a well-formed UTF-8
+// character replaced by U+FFFD. DeadLetter.message is a proto3 string,
+// which parsers reject unless it is valid UTF-8, and stages quote raw story
+// bytes in their messages.
+std::string ToValidUtf8(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = text[i];
+    size_t len = 0;
+    uint32_t min = 0;  // The smallest code point of that length.
+    if (c < 0x80) {
+      len = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      min = 0x10000;
+    }
+    bool valid = len > 0 && i + len <= text.size();
+    uint32_t code_point = valid ? c & (0xFF >> (len == 1 ? 1 : len + 1)) : 0;
+    for (size_t k = 1; valid && k < len; ++k) {
+      const unsigned char next = text[i + k];
+      valid = (next & 0xC0) == 0x80;
+      code_point = (code_point << 6) | (next & 0x3F);
+    }
+    valid = valid && code_point >= min && code_point <= 0x10FFFF &&
+            (code_point < 0xD800 || code_point > 0xDFFF);
+    if (valid) {
+      out.append(text.data() + i, len);
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string Describe(const TopicPartition& tp) {
   return absl::StrCat(tp.topic, "[", tp.partition, "]");
 }
@@ -72,7 +116,7 @@ DeadLetter MakeDeadLetter(const InputRecord& record, absl::string_view stage,
   SetTimestamp(record.timestamp, letter.mutable_original_timestamp());
   letter.set_stage(std::string(stage));
   letter.set_reason(reason);
-  letter.set_message(std::string(CutMessage(message)));
+  letter.set_message(ToValidUtf8(CutMessage(message)));
   SetTimestamp(absl::Now(), letter.mutable_dead_lettered_at());
 
   // The value goes in last: it is cut only if it would not fit in what the

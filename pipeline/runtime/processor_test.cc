@@ -668,5 +668,32 @@ TEST(MakeDeadLetterTest, CutsALongMessageBetweenCharacters) {
   EXPECT_TRUE(parsed.ParseFromString(letter.SerializeAsString()));
 }
 
+TEST(MakeDeadLetterTest, ReplacesBytesThatAreNotUtf8InTheMessage) {
+  InputRecord record;
+  record.value = "caf\xe9 au lait";  // Latin-1: not UTF-8.
+  // A stage quoting the bytes it could not read. "\xc3\xa9" ("é") and
+  // "\xf0\x9f\x93\xb0" (a newspaper emoji) are valid and kept.
+  const std::string message =
+      "invalid UTF-8 at byte 3 of \"caf\xe9\" (not \"caf\xc3\xa9\"); "
+      "\xf0\x9f\x93\xb0 beyond U+10FFFF \xf4\x90\x80\x80; "
+      "overlong \xc0\xaf, surrogate \xed\xa0\x80, cut \xe2\x82";
+  const DeadLetter letter = MakeDeadLetter(
+      record, "normalize", wirestream::v1::DEAD_LETTER_REASON_INVALID_UTF8,
+      message, 64 << 10);
+  EXPECT_EQ(
+      letter.message(),
+      "invalid UTF-8 at byte 3 of \"caf\xef\xbf\xbd\" (not "
+      "\"caf\xc3\xa9\"); \xf0\x9f\x93\xb0 beyond U+10FFFF "
+      "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd; "
+      "overlong \xef\xbf\xbd\xef\xbf\xbd, surrogate "
+      "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd, cut \xef\xbf\xbd\xef\xbf\xbd");
+  // The value is bytes and kept as it was.
+  EXPECT_EQ(letter.original_value(), "caf\xe9 au lait");
+  DeadLetter parsed;
+  ASSERT_TRUE(parsed.ParseFromString(letter.SerializeAsString()));
+  EXPECT_EQ(parsed.message(), letter.message());
+  EXPECT_EQ(parsed.original_value(), "caf\xe9 au lait");
+}
+
 }  // namespace
 }  // namespace wirestream::runtime
