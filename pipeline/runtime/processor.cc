@@ -4,6 +4,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -152,6 +153,11 @@ Processor::Processor(Stage* stage, RecordSource* source, RecordSink* sink,
 }
 
 absl::Status Processor::Run(const std::atomic<bool>& stop) {
+  // However Run ends, the worker no longer serves its partitions.
+  absl::Cleanup not_ready = [this] {
+    ready_ = false;
+    metrics_->ready->Set(0);
+  };
   const absl::Duration poll_timeout =
       std::min(absl::Milliseconds(100), config_.batch_max_time);
   while (!stop.load()) {
@@ -187,7 +193,6 @@ absl::Status Processor::Run(const std::atomic<bool>& stop) {
           stage_name_);
   absl::Status committed = CommitBatch(/*rewind_now=*/true);
   absl::Status closed = source_->Close();
-  ready_ = false;
   if (!committed.ok()) return committed;
   return closed;
 }

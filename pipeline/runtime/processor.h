@@ -58,7 +58,8 @@ class Processor : public AssignmentListener {
   // Runs until `stop` becomes true or a fatal error. See the file comment.
   absl::Status Run(const std::atomic<bool>& stop);
 
-  // True once the first assignment was received and the stage restored it.
+  // True once the first assignment was received and the stage restored it,
+  // until Run returns.
   bool ready() const { return ready_.load(); }
 
   // AssignmentListener.

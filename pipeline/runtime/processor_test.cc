@@ -445,6 +445,10 @@ TEST_F(ProcessorTest, FatalCommitErrorEndsRunWithThatError) {
 
   EXPECT_EQ(Run(), absl::PermissionDeniedError("fenced by a newer worker"));
 
+  // The worker is on its way out: /readyz and the gauge say so.
+  EXPECT_FALSE(processor_->ready());
+  EXPECT_EQ(metrics_.ready->Value(), 0);
+
   EXPECT_THAT(sink_.committed_batches(), IsEmpty());
   EXPECT_THAT(source_.committed(), IsEmpty());
   EXPECT_THAT(stage_.processed(), ElementsAre("a", "b"));
@@ -581,6 +585,7 @@ TEST_F(ProcessorTest, ReadyOnceAssignedAndRestored) {
   EXPECT_EQ(metrics_.assigned_partitions->Value(), 2);
   // Stopped: out of the group.
   EXPECT_FALSE(processor_->ready());
+  EXPECT_EQ(metrics_.ready->Value(), 0);
 }
 
 TEST_F(ProcessorTest, MetricsCountEachRecordOnceDespiteAborts) {
