@@ -85,7 +85,7 @@ TEST(RunnerConfigTest, RetryBackoffMustGrow) {
 
 TEST(RunnerConfigTest, SizeLimitsMustBePositive) {
   const absl::Status expected = absl::InvalidArgumentError(
-      "record size limits must be positive (dead letters: at least 1 KiB)");
+      "record size limits must be positive (dead letters: at least 32 KiB)");
   RunnerConfig config = Valid();
   config.max_record_bytes = 0;
   EXPECT_EQ(config.Validate(), expected);
@@ -93,8 +93,20 @@ TEST(RunnerConfigTest, SizeLimitsMustBePositive) {
   config.max_output_bytes = 0;
   EXPECT_EQ(config.Validate(), expected);
   config = Valid();
-  config.max_dead_letter_bytes = 1023;
+  config.max_dead_letter_bytes = 0;
   EXPECT_EQ(config.Validate(), expected);
+}
+
+TEST(RunnerConfigTest, DeadLetterLimitLeavesRoomForTheOriginalValue) {
+  // Dead letters keep 16 KiB for the Kafka record around them: a 16 KiB
+  // limit would cut every original value to nothing.
+  RunnerConfig config = Valid();
+  config.max_dead_letter_bytes = 16 << 10;
+  EXPECT_EQ(config.Validate(),
+            absl::InvalidArgumentError("record size limits must be positive "
+                                       "(dead letters: at least 32 KiB)"));
+  config.max_dead_letter_bytes = 32 << 10;
+  EXPECT_EQ(config.Validate(), absl::OkStatus());
 }
 
 TEST(RunnerConfigTest, GroupIdDefaultsToTheStage) {
