@@ -182,6 +182,23 @@ TEST_F(ProcessorTest, ClosesABatchEveryBatchMaxRecords) {
   EXPECT_EQ(metrics_.batches_aborted->Value(), 0);
 }
 
+TEST_F(ProcessorTest, ClosesABatchOnceItIsBatchMaxTimeOld) {
+  config_.batch_max_time = absl::Milliseconds(1);
+  source_.AssignAfter(0, {kP0});
+  Append(kP0, {"a", "slow b", "c"});
+  stage_.set_on_process([](const InputRecord& record) {
+    if (record.value == "slow b") absl::SleepFor(absl::Milliseconds(5));
+  });
+
+  ASSERT_EQ(Run(), absl::OkStatus());
+
+  const auto& batches = sink_.committed_batches();
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_THAT(Values(batches[0].records), ElementsAre("a", "slow b"));
+  EXPECT_THAT(batches[0].offsets, UnorderedElementsAre(Pair(kP0, 2)));
+  EXPECT_THAT(Values(batches[1].records), ElementsAre("c"));
+}
+
 TEST_F(ProcessorTest, DeadLettersRejectedStoryWithItsOriginalRecord) {
   source_.AssignAfter(0, {kP0});
   InputRecord record;
@@ -454,6 +471,40 @@ TEST_F(ProcessorTest, FatalCommitErrorEndsRunWithThatError) {
   EXPECT_THAT(stage_.processed(), ElementsAre("a", "b"));
   EXPECT_EQ(metrics_.consumed->Value(), 0);
   EXPECT_EQ(metrics_.batches_committed->Value(), 0);
+}
+
+TEST_F(ProcessorTest, FatalSendErrorEndsRunWithThatError) {
+  sink_.FailSend(2, absl::InternalError("Kafka producer failed: fenced"));
+  source_.AssignAfter(0, {kP0});
+  Append(kP0, {"a", "b", "c"});
+
+  EXPECT_EQ(Run(), absl::InternalError("Kafka producer failed: fenced"));
+
+  EXPECT_THAT(sink_.committed_batches(), IsEmpty());
+  EXPECT_THAT(sink_.aborted_batches(), IsEmpty());
+  EXPECT_THAT(stage_.processed(), ElementsAre("a", "b"));
+  EXPECT_EQ(metrics_.consumed->Value(), 0);
+}
+
+TEST_F(ProcessorTest, StopWhileRetryingAbortsTheBatchAndLeaves) {
+  stage_.set_unavailable_times(1000);
+  source_.AssignAfter(0, {kP0});
+  Append(kP0, {"a", "flaky b", "c"});
+  stage_.set_on_process([&](const InputRecord& record) {
+    if (record.value == "flaky b") stop_ = true;
+  });
+
+  ASSERT_EQ(Run(), absl::OkStatus());
+
+  // Nothing of the batch is committed: the next owner of the partition
+  // reads "a" and "flaky b" again.
+  EXPECT_THAT(sink_.committed_batches(), IsEmpty());
+  ASSERT_EQ(sink_.aborted_batches().size(), 1u);
+  EXPECT_THAT(Values(sink_.aborted_batches()[0]), ElementsAre("a"));
+  EXPECT_THAT(stage_.processed(), ElementsAre("a", "flaky b"));
+  EXPECT_THAT(source_.committed(), IsEmpty());
+  EXPECT_TRUE(source_.closed());
+  EXPECT_EQ(metrics_.retries->Value(), 0);
 }
 
 TEST_F(ProcessorTest, RevokeCommitsTheOpenBatchBeforeTheListenerReturns) {
