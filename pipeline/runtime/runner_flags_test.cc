@@ -2,7 +2,6 @@
 
 #include <stdlib.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <utility>
@@ -36,8 +35,7 @@ Properties Extract(std::vector<std::string>& args) {
 }
 
 std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir ? dir : "/tmp") + "/" + name;
+  return ::testing::TempDir() + name;
 }
 
 std::string WriteTempFile(const std::string& name, const std::string& content) {
