@@ -4,6 +4,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -23,6 +24,61 @@ void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
 int64_t RecordBytes(const InputRecord& record) {
   return static_cast<int64_t>(record.value.size()) +
          (record.key ? static_cast<int64_t>(record.key->size()) : 0);
+}
+
+// Returns `message` cut to kMaxDeadLetterMessageBytes, not inside a UTF-8
+// sequence.
+absl::string_view CutMessage(absl::string_view message) {
+  if (message.size() <= kMaxDeadLetterMessageBytes) return message;
+  size_t cut = kMaxDeadLetterMessageBytes;
+  while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return message.substr(0, cut);
+}
+
+// Returns `text` with every byte that does not start a well-formed UTF-8
+// character replaced by U+FFFD. DeadLetter.message is a proto3 string,
+// which parsers reject unless it is valid UTF-8, and stages quote raw story
+// bytes in their messages.
+std::string ToValidUtf8(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = text[i];
+    size_t len = 0;
+    uint32_t min = 0;  // The smallest code point of that length.
+    if (c < 0x80) {
+      len = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      min = 0x10000;
+    }
+    bool valid = len > 0 && i + len <= text.size();
+    uint32_t code_point = valid ? c & (0xFF >> (len == 1 ? 1 : len + 1)) : 0;
+    for (size_t k = 1; valid && k < len; ++k) {
+      const unsigned char next = text[i + k];
+      valid = (next & 0xC0) == 0x80;
+      code_point = (code_point << 6) | (next & 0x3F);
+    }
+    valid = valid && code_point >= min && code_point <= 0x10FFFF &&
+            (code_point < 0xD800 || code_point > 0xDFFF);
+    if (valid) {
+      out.append(text.data() + i, len);
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
 }
 
 std::string Describe(const TopicPartition& tp) {
@@ -45,18 +101,6 @@ DeadLetter MakeDeadLetter(const InputRecord& record, absl::string_view stage,
                           int64_t max_value_bytes) {
   DeadLetter letter;
   if (record.key) letter.set_original_key(*record.key);
-  // Room for everything but the value; the value is cut only if it alone
-  // would not fit the dead-letter topic.
-  constexpr int64_t kEnvelopeAllowance = 16 << 10;
-  const int64_t room = std::max<int64_t>(
-      0, max_value_bytes - kEnvelopeAllowance -
-             static_cast<int64_t>(letter.original_key().size()));
-  if (static_cast<int64_t>(record.value.size()) > room) {
-    letter.set_original_value(record.value.substr(0, room));
-    letter.set_value_truncated(true);
-  } else {
-    letter.set_original_value(record.value);
-  }
   letter.set_original_size(static_cast<int64_t>(record.value.size()));
   for (const RecordHeader& h : record.headers) {
     auto* header = letter.add_original_headers();
@@ -73,8 +117,26 @@ DeadLetter MakeDeadLetter(const InputRecord& record, absl::string_view stage,
   SetTimestamp(record.timestamp, letter.mutable_original_timestamp());
   letter.set_stage(std::string(stage));
   letter.set_reason(reason);
-  letter.set_message(std::string(message));
+  letter.set_message(ToValidUtf8(CutMessage(message)));
   SetTimestamp(absl::Now(), letter.mutable_dead_lettered_at());
+
+  // The value goes in last: it is cut only if it would not fit in what the
+  // limit leaves after the rest of the letter (measured, message and headers
+  // included), the Kafka record around it (its key, the runner's headers,
+  // framing) and the value's own field tag, length and value_truncated.
+  constexpr int64_t kEnvelopeAllowance = 16 << 10;
+  constexpr int64_t kValueFieldsOverhead = 16;
+  const int64_t room = std::max<int64_t>(
+      0, max_value_bytes - kEnvelopeAllowance -
+             static_cast<int64_t>(letter.original_key().size()) -
+             static_cast<int64_t>(letter.ByteSizeLong()) -
+             kValueFieldsOverhead);
+  if (static_cast<int64_t>(record.value.size()) > room) {
+    letter.set_original_value(record.value.substr(0, room));
+    letter.set_value_truncated(true);
+  } else {
+    letter.set_original_value(record.value);
+  }
   return letter;
 }
 
@@ -93,6 +155,11 @@ Processor::Processor(Stage* stage, RecordSource* source, RecordSink* sink,
 Processor::~Processor() { source_->SetListener(nullptr); }
 
 absl::Status Processor::Run(const std::atomic<bool>& stop) {
+  // However Run ends, the worker no longer serves its partitions.
+  absl::Cleanup not_ready = [this] {
+    ready_ = false;
+    metrics_->ready->Set(0);
+  };
   const absl::Duration poll_timeout =
       std::min(absl::Milliseconds(100), config_.batch_max_time);
   while (!stop.load()) {
@@ -128,7 +195,6 @@ absl::Status Processor::Run(const std::atomic<bool>& stop) {
           stage_name_);
   absl::Status committed = CommitBatch(/*rewind_now=*/true);
   absl::Status closed = source_->Close();
-  ready_ = false;
   if (!committed.ok()) return committed;
   return closed;
 }

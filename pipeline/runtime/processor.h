@@ -36,7 +36,13 @@
 
 namespace wirestream::runtime {
 
-// Returns the DeadLetter the runner writes for `record`.
+// Dead-letter messages longer than this are cut: the message explains, the
+// original record is what must survive.
+inline constexpr size_t kMaxDeadLetterMessageBytes = 4 << 10;
+
+// Returns the DeadLetter the runner writes for `record`. Its original value
+// is cut (value_truncated) so the dead-letter record, with its key, headers
+// and message, stays within `max_value_bytes`.
 wirestream::v1::DeadLetter MakeDeadLetter(const InputRecord& record,
                                           absl::string_view stage,
                                           DeadLetterReason reason,
@@ -53,7 +59,8 @@ class Processor : public AssignmentListener {
   // Runs until `stop` becomes true or a fatal error. See the file comment.
   absl::Status Run(const std::atomic<bool>& stop);
 
-  // True once the first assignment was received and the stage restored it.
+  // True once the first assignment was received and the stage restored it,
+  // until Run returns.
   bool ready() const { return ready_.load(); }
 
   // AssignmentListener.

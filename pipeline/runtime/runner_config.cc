@@ -35,10 +35,12 @@ absl::Status RunnerConfig::Validate() const {
   if (batch_max_time <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("batch time must be positive");
   }
+  // A dead letter keeps 16 KiB for the Kafka record around it; below 32 KiB
+  // little or nothing of the original value would fit.
   if (max_record_bytes < 1 || max_output_bytes < 1 ||
-      max_dead_letter_bytes < 1024) {
+      max_dead_letter_bytes < (32 << 10)) {
     return absl::InvalidArgumentError(
-        "record size limits must be positive (dead letters: at least 1 KiB)");
+        "record size limits must be positive (dead letters: at least 32 KiB)");
   }
   if (retry_initial_backoff <= absl::ZeroDuration() ||
       retry_max_backoff < retry_initial_backoff) {

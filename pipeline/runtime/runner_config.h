@@ -55,7 +55,7 @@ struct RunnerConfig {
   int64_t max_output_bytes = 1000000;
   // Dead letters whose original value would exceed this are cut to fit
   // (DeadLetter.value_truncated). Match the dead-letter topic's
-  // max.message.bytes.
+  // max.message.bytes; at least 32 KiB.
   int64_t max_dead_letter_bytes = 64 << 20;
 
   // A record the stage answers with UNAVAILABLE is retried with backoff
