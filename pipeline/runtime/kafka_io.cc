@@ -468,9 +468,9 @@ absl::Status ProducerSink::Init(
   metrics_ = metrics;
   callbacks_ = std::make_unique<Callbacks>(this);
   auto properties = ClientProperties(config, stage, "producer");
-  // The sink's own settings go first so pass-through properties still win,
-  // except those that define the delivery mode.
-  properties.insert(properties.begin() + 1, extra.begin(), extra.end());
+  // Pass-through properties may tune anything except what defines the
+  // delivery mode (transactional.id, acks): the sink's settings go last.
+  properties.insert(properties.end(), extra.begin(), extra.end());
   auto conf = MakeConf(properties);
   if (!conf.ok()) return conf.status();
   std::string error;

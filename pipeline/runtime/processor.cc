@@ -104,7 +104,10 @@ DeadLetter MakeDeadLetter(const InputRecord& record, absl::string_view stage,
   letter.set_original_size(static_cast<int64_t>(record.value.size()));
   for (const RecordHeader& h : record.headers) {
     auto* header = letter.add_original_headers();
-    header->set_key(h.key);
+    // Kafka header keys are text; a key that is not UTF-8 would make the
+    // whole dead letter unreadable, so its bad bytes become U+FFFD. The
+    // header's value is kept as sent.
+    header->set_key(ToValidUtf8(h.key));
     if (h.value) {
       header->set_value(*h.value);
     } else {
@@ -311,7 +314,7 @@ absl::Status Processor::SendDeadLetter(const InputRecord& record,
   ++tally_.dead_lettered[static_cast<int>(reason)];
   LogWarning("%s: dead-lettered %s offset %d (%s): %s", stage_name_,
              Describe({record.topic, record.partition}), record.offset,
-             ReasonLabel(reason), message);
+             ReasonLabel(reason), letter.message());
   return absl::OkStatus();
 }
 
@@ -371,6 +374,11 @@ absl::Status Processor::AbortBatch(const absl::Status& why, bool rewind_now) {
   metrics_->batches_aborted->Increment();
   ResetBatch();
   if (!aborted.ok()) return aborted;
+  absl::Status forgotten = stage_->OnBatchAborted(source_->Assignment());
+  if (!forgotten.ok()) {
+    return absl::InternalError(absl::StrCat(
+        "could not roll state back to the last commit: ", forgotten.message()));
+  }
   if (!rewind_now) {
     rewind_needed_ = true;
     return absl::OkStatus();

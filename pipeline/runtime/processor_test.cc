@@ -753,3 +753,55 @@ TEST(MakeDeadLetterTest, ReplacesBytesThatAreNotUtf8InTheMessage) {
 
 }  // namespace
 }  // namespace wirestream::runtime
+
+namespace wirestream::runtime {
+namespace {
+
+// A stage that remembers every aborted batch it was told about.
+class AbortAwareStage : public Stage {
+ public:
+  absl::string_view name() const override { return "abort-aware"; }
+  absl::StatusOr<std::vector<OutputRecord>> Process(
+      const InputRecord& record) override {
+    if (record.value == "crash" && ++crashes_ == 1) {
+      return absl::InternalError("lost the model");
+    }
+    OutputRecord out;
+    out.value = record.value;
+    return std::vector<OutputRecord>{out};
+  }
+  absl::Status OnBatchAborted(
+      const std::vector<TopicPartition>& assigned) override {
+    aborted_with_.push_back(assigned);
+    return absl::OkStatus();
+  }
+  std::vector<std::vector<TopicPartition>> aborted_with_;
+  int crashes_ = 0;
+};
+
+TEST(ProcessorAbortHookTest, TellsTheStageAboutAnAbortedBatch) {
+  const TopicPartition p0{"wire.in", 0};
+  FakeSource source;
+  FakeSink sink(&source);
+  prometheus::Registry registry;
+  StageMetrics metrics(registry, "abort-aware");
+  RunnerConfig config;
+  config.input_topics = {"wire.in"};
+  config.output_topic = "wire.out";
+  config.batch_max_records = 10;
+  AbortAwareStage stage;
+  source.AssignAfter(0, {p0});
+  for (const char* v : {"a", "crash", "b"}) source.Append(p0, v);
+  std::atomic<bool> stop{false};
+  source.StopWhenDry(&stop);
+  Processor processor(&stage, &source, &sink, &metrics, config);
+  ASSERT_EQ(processor.Run(stop), absl::OkStatus());
+  ASSERT_EQ(stage.aborted_with_.size(), 1u);
+  EXPECT_THAT(stage.aborted_with_[0], ElementsAre(p0));
+  ASSERT_EQ(sink.committed_batches().size(), 1u);
+  EXPECT_THAT(Values(sink.committed_batches()[0].records),
+              ElementsAre("a", "crash", "b"));
+}
+
+}  // namespace
+}  // namespace wirestream::runtime

@@ -159,10 +159,21 @@ class Stage {
     return absl::OkStatus();
   }
 
-  // Called when partitions are revoked, after the last of their records was
-  // processed and committed. Stateful stages flush and drop state here.
+  // Called when partitions are revoked, after the open batch was committed
+  // (or, if that failed, aborted: see OnBatchAborted). Stateful stages
+  // flush and drop state here.
   virtual absl::Status OnPartitionsRevoked(
       const std::vector<TopicPartition>& partitions) {
+    return absl::OkStatus();
+  }
+
+  // Called after a batch was aborted: every record processed since the last
+  // commit will be processed again. A stateful stage must forget what those
+  // records changed, e.g. by restoring `assigned` from its changelog (which
+  // holds committed state only) as OnPartitionsAssigned does. An error
+  // stops the worker.
+  virtual absl::Status OnBatchAborted(
+      const std::vector<TopicPartition>& assigned) {
     return absl::OkStatus();
   }
 };
