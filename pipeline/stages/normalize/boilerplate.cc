@@ -1,0 +1,398 @@
+#include "pipeline/stages/normalize/boilerplate.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "pipeline/stages/normalize/unicode_text.h"
+#include "re2/re2.h"
+
+namespace wirestream::normalize {
+namespace {
+
+re2::StringPiece Piece(absl::string_view s) {
+  return re2::StringPiece(s.data(), s.size());
+}
+
+// Words at least this many make a block article-like on its own.
+constexpr size_t kGoodWords = 25;
+// Words at least this many, with sentence punctuation, make a block
+// article-like when a neighbour is.
+constexpr size_t kNearGoodWords = 10;
+// In a text dump, a boilerplate section ends at a sentence this long.
+constexpr size_t kSectionEndWords = 20;
+// A boilerplate line shorter than this inside the text is an interruption.
+constexpr size_t kInterruptionWords = 15;
+// Share of the article's words the chosen container must hold.
+constexpr double kContainerShare = 0.75;
+
+enum class Verdict { kGood, kNearGood, kShort, kBad };
+
+bool EndsLikeSentence(absl::string_view text) {
+  text = absl::StripTrailingAsciiWhitespace(text);
+  for (absl::string_view end :
+       {".", "!", "?", "\"", "”", "’", "'", ":", ")", "»", "…"}) {
+    if (absl::EndsWith(text, end)) return true;
+  }
+  return false;
+}
+
+bool MatchesAny(absl::string_view text,
+                std::initializer_list<const re2::RE2*> patterns) {
+  for (const re2::RE2* pattern : patterns) {
+    if (re2::RE2::PartialMatch(Piece(text), *pattern)) return true;
+  }
+  return false;
+}
+
+// "Home | World | Business | Tech": many separators between short items.
+bool IsNavigationLine(absl::string_view text) {
+  std::vector<absl::string_view> items =
+      absl::StrSplit(text, absl::ByAnyChar("|•·›»/"), absl::SkipWhitespace());
+  if (items.size() >= 3) {
+    size_t words = 0;
+    for (absl::string_view item : items) words += CountWords(item);
+    if (words <= items.size() * 3) return true;
+  }
+  // "Home World Business Tech Science Sport": capitalised words only.
+  std::vector<absl::string_view> words =
+      absl::StrSplit(text, ' ', absl::SkipEmpty());
+  if (words.size() < 4 || text.size() > 120) return false;
+  for (absl::string_view word : words) {
+    unsigned char first = static_cast<unsigned char>(word[0]);
+    if (!(absl::ascii_isupper(first) || first == '&' || first >= 0x80)) {
+      return false;
+    }
+    unsigned char last = static_cast<unsigned char>(word.back());
+    if (last == '.' || last == ',' || last == '?' || last == '!' ||
+        last == ':' || last == ';') {
+      return false;
+    }
+  }
+  return true;
+}
+
+Verdict Judge(const PageBlock& block, const std::string& folded_headline) {
+  if (block.region_hint < 0) return Verdict::kBad;
+  if (IsBoilerplateLine(block.text)) return Verdict::kBad;
+  if (!folded_headline.empty() &&
+      FoldForMatching(block.text) == folded_headline) {
+    return Verdict::kBad;
+  }
+  size_t words = CountWords(block.text);
+  double link_density = block.text.empty()
+                            ? 0.0
+                            : static_cast<double>(block.link_bytes) /
+                                  static_cast<double>(block.text.size());
+  if (link_density > 0.5) return Verdict::kBad;
+  if (link_density > 0.25 && words < 15) return Verdict::kBad;
+  if (words >= kGoodWords && link_density <= 0.25) return Verdict::kGood;
+  if (words >= kNearGoodWords && EndsLikeSentence(block.text)) {
+    return Verdict::kNearGood;
+  }
+  return Verdict::kShort;
+}
+
+// Returns the index of the nearest block before (step -1) or after (step
+// +1) `i` that decides context: not short, not near-good when
+// `skip_near_good`, and not an inline interruption ("READ MORE: ...",
+// "Advertisement") in the middle of the text. -1 when there is none.
+int NearestDecided(const std::vector<Verdict>& verdicts,
+                   const std::vector<bool>& interruption, int i, int step,
+                   bool skip_near_good) {
+  for (int j = i + step; j >= 0 && j < static_cast<int>(verdicts.size());
+       j += step) {
+    if (verdicts[j] == Verdict::kShort || interruption[j]) continue;
+    if (skip_near_good && verdicts[j] == Verdict::kNearGood) continue;
+    return j;
+  }
+  return -1;
+}
+
+int InnermostContainer(const PageBlock& block) {
+  return block.containers.empty() ? -1 : block.containers.back();
+}
+
+bool InContainer(const PageBlock& block, int container) {
+  return std::find(block.containers.begin(), block.containers.end(),
+                   container) != block.containers.end();
+}
+
+// Marks the blocks under a boilerplate heading ("Related stories") bad.
+void MarkBoilerplateSections(const std::vector<PageBlock>& blocks,
+                             std::vector<Verdict>* verdicts,
+                             std::vector<bool>* interruption) {
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const PageBlock& opener = blocks[i];
+    bool heading_like =
+        opener.kind == PageBlock::Kind::kHeading ||
+        (opener.text.size() < 80 && !EndsLikeSentence(opener.text));
+    if (!heading_like || !IsBoilerplateHeading(opener.text)) continue;
+    (*verdicts)[i] = Verdict::kBad;
+    (*interruption)[i] = false;
+    int container = InnermostContainer(opener);
+    size_t j = i + 1;
+    for (; j < blocks.size(); ++j) {
+      const PageBlock& block = blocks[j];
+      if (block.kind == PageBlock::Kind::kHeading) break;
+      if (container >= 0) {
+        if (!InContainer(block, container)) break;
+      } else if (CountWords(block.text) >= kSectionEndWords &&
+                 EndsLikeSentence(block.text) && block.link_bytes == 0 &&
+                 !IsBoilerplateLine(block.text)) {
+        break;
+      }
+      (*verdicts)[j] = Verdict::kBad;
+      (*interruption)[j] = false;
+    }
+    i = j - 1;
+  }
+}
+
+// Keeps only the blocks inside the deepest container that holds most of
+// the article's words.
+void KeepMainContainer(const std::vector<PageBlock>& blocks,
+                       std::vector<Verdict>* verdicts) {
+  absl::flat_hash_map<int, size_t> words_in;
+  absl::flat_hash_map<int, size_t> depth_of;
+  size_t total = 0;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    if ((*verdicts)[i] != Verdict::kGood) continue;
+    size_t words = CountWords(blocks[i].text);
+    total += words;
+    for (size_t d = 0; d < blocks[i].containers.size(); ++d) {
+      words_in[blocks[i].containers[d]] += words;
+      depth_of[blocks[i].containers[d]] = d;
+    }
+  }
+  if (total == 0 || words_in.empty()) return;
+  int best = -1;
+  size_t best_depth = 0;
+  for (const auto& [container, words] : words_in) {
+    if (static_cast<double>(words) < kContainerShare * total) continue;
+    size_t depth = depth_of[container];
+    if (best < 0 || depth > best_depth) {
+      best = container;
+      best_depth = depth;
+    }
+  }
+  if (best < 0) return;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    if (!blocks[i].containers.empty() && !InContainer(blocks[i], best)) {
+      (*verdicts)[i] = Verdict::kBad;
+    }
+  }
+}
+
+}  // namespace
+
+size_t CountWords(absl::string_view text) {
+  size_t words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return words;
+}
+
+bool IsBoilerplateLine(absl::string_view raw) {
+  absl::string_view text = absl::StripAsciiWhitespace(raw);
+  if (text.empty()) return false;
+
+  static const re2::RE2* const kWholeLine = new re2::RE2(
+      R"((?i)^(?:home|menu|search|sections?|skip to (?:main )?content|)"
+      R"(skip to navigation|jump to (?:content|navigation)|advertisement|)"
+      R"(ad|sponsored(?: content)?|promoted|story continues below)"
+      R"((?: advertisement)?|article continues below|continue reading|)"
+      R"(read more|read full (?:story|article)|show more|load more|see more|)"
+      R"(view more|more|next|previous|back to top|top|share|)"
+      R"(share this(?: article| story| page)?|tweet|email|print|comments?|)"
+      R"(\d+ comments?|copy link|link copied|listen(?: to this article)?|)"
+      R"(watch(?: now)?|close|subscribe(?: now)?|sign in|log in|register|)"
+      R"(newsletter|follow|follow us|save|save article|bookmark|)"
+      R"(gift this article|play video|view gallery|enlarge this image|)"
+      R"(toggle caption|hide caption|caption|anzeige|werbung|publicité|)"
+      R"(publicidad)[\s.!:»›>→|]*$)");
+  static const re2::RE2* const kLabelPrefix = new re2::RE2(
+      R"((?i)^(?:see also|read more|read next|read also|also read|related|)"
+      R"(related (?:stories|articles|coverage|content|news)|)"
+      R"(more from [^:]+|more on [^:]+|recommended|watch|listen|)"
+      R"(video|photos?|gallery|podcast|lesen sie auch|mehr zum thema|)"
+      R"(auch interessant|lire aussi|à lire aussi|voir aussi|lea también|)"
+      R"(ver también|te puede interesar|tags|topics|filed under|)"
+      R"(categories|themen|schlagworte)\s*[:»›>→|])");
+  static const re2::RE2* const kSocial = new re2::RE2(
+      R"((?i)^(?:share|tweet|pin|email|e-mail|print|copy|facebook|twitter|)"
+      R"(x|linkedin|whatsapp|reddit|flipboard|pinterest|telegram|messenger|)"
+      R"(threads|bluesky|mastodon)(?:[\s,|•·/]+(?:share|on|via|this|article|)"
+      R"(story|page|link|tweet|pin|it|email|e-mail|print|copy|facebook|)"
+      R"(twitter|x|linkedin|whatsapp|reddit|flipboard|pinterest|telegram|)"
+      R"(messenger|threads|bluesky|mastodon))*[\s.!]*$)");
+  static const re2::RE2* const kOffer = new re2::RE2(
+      R"((?i)\b(?:sign up|signup|subscribe|newsletters?|in your inbox|)"
+      R"(to your inbox|get the latest|stay (?:informed|up to date)|)"
+      R"(follow us|join us on|download (?:our|the) app|)"
+      R"(support (?:our|independent|quality|local) journalism|)"
+      R"(become a (?:member|subscriber|supporter)|already a subscriber|)"
+      R"(already have an account|log ?in|sign ?in|)"
+      R"(create (?:a |your )?(?:free )?account|unlimited (?:digital )?access|)"
+      R"(free trial|abonnieren|abonnez-vous|suscríbete)\b)");
+  static const re2::RE2* const kReader =
+      new re2::RE2(R"((?i)\b(?:you|your|our|us|free|now|today)\b)");
+  static const re2::RE2* const kCookie = new re2::RE2(
+      R"((?i)\bcookies?\b.*\b(?:we use|this (?:site|website)|accept|)"
+      R"(consent|privacy|settings|preferences|policy|browsing|experience|)"
+      R"(personali[sz])|\b(?:we use|this (?:site|website) uses) cookies\b)");
+  static const re2::RE2* const kLegal = new re2::RE2(
+      R"((?i)^(?:©|copyright|\(c\))\s*(?:©\s*)?\d{4}|\ball rights reserved\b)");
+  static const re2::RE2* const kFooterLinks = new re2::RE2(
+      R"((?i)^(?:privacy(?: policy)?|terms(?: of (?:use|service))?|)"
+      R"(cookie (?:policy|settings)|contact(?: us)?|about(?: us)?|)"
+      R"(advertise(?: with us)?|careers|jobs|sitemap|site map|)"
+      R"(accessibility|help|faq|rss|imprint|impressum|datenschutz)"
+      R"()(?:\s*[|•·,/]\s*\S.*)?$)");
+  static const re2::RE2* const kAuthorBox = new re2::RE2(
+      R"(^(?:\p{Lu}[\p{L}.'’-]+ ){1,3}(?:is|was) (?:an?|the) (?:[\p{L}-]+ ){0,3})"
+      R"((?:reporter|correspondent|writer|editor|journalist|columnist|)"
+      R"(producer|contributor|analyst|photographer|bureau chief)\b)");
+  static const re2::RE2* const kAuthorContact = new re2::RE2(
+      R"((?i)^(?:about the authors?\b|(?:follow|contact|email|reach) )"
+      R"((?:him|her|them|the author|the reporter)\b|)"
+      R"((?:email|e-mail|twitter|x|mastodon|bluesky)\s*:\s*\S+$|@\w+$))");
+  static const re2::RE2* const kAuthorBio = new re2::RE2(
+      R"(^(?:\p{Lu}[\p{L}.'’-]+ ){1,3}(?:can be reached|covers|writes about|)"
+      R"(has (?:covered|reported|written)|joined \p{Lu})\b)");
+  static const re2::RE2* const kTimestamp = new re2::RE2(
+      R"((?i)^(?:(?:updated|published|posted|last updated|first published|)"
+      R"(last modified|aktualisiert|veröffentlicht|mis à jour|publié)\b.*\d)"
+      R"(|\d{1,2} (?:mins?|minutes?|hours?|hrs?|days?) ago$|)"
+      R"(\d+ min(?:ute)?s? read$|(?:reading time|lesezeit|temps de lecture)\b))");
+  static const re2::RE2* const kDateLine = new re2::RE2(
+      R"((?i)^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?)"
+      R"((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )"
+      R"(\d{1,2},? \d{4}(?:,? (?:at )?\d{1,2}[:.]\d{2}.*)?$)");
+  static const re2::RE2* const kCredit = new re2::RE2(
+      R"((?i)^(?:image|photo|picture|photograph|illustration|credit|)"
+      R"(caption|foto|bild)s?(?: credit)?\s*:|)"
+      R"(\((?:AP|AFP|Reuters|EPA|Getty|dpa)(?: Photo)?/[^)]+\)|)"
+      R"(\b(?:getty images|shutterstock|istock|afp via getty|ap photo)\b)");
+  static const re2::RE2* const kPressContact = new re2::RE2(
+      R"((?i)^(?:media|press|investor|news) (?:contacts?|inquiries|enquiries|)"
+      R"(relations)\b|^for (?:more|further) information,? (?:contact|visit|)"
+      R"(please)\b)");
+  static const re2::RE2* const kComments = new re2::RE2(
+      R"((?i)^(?:(?:leave|add|post|view|show|read|see) (?:a |all |the )?)"
+      R"((?:\d+ )?comments?\b|join the (?:conversation|discussion)\b))");
+
+  if (MatchesAny(text, {kWholeLine, kLabelPrefix, kSocial, kCookie,
+                        kFooterLinks, kTimestamp, kDateLine, kComments,
+                        kAuthorContact, kPressContact})) {
+    return true;
+  }
+  size_t size = text.size();
+  if (size < 300 && MatchesAny(text, {kLegal, kCredit})) return true;
+  if (size < 250 && re2::RE2::PartialMatch(Piece(text), *kOffer) &&
+      re2::RE2::PartialMatch(Piece(text), *kReader)) {
+    return true;
+  }
+  if (size < 500 && MatchesAny(text, {kAuthorBox, kAuthorBio})) return true;
+  if (size < 200 && IsNavigationLine(text)) return true;
+  if (size < 80 && !EndsLikeSentence(text) && IsBoilerplateHeading(text)) {
+    return true;
+  }
+  return false;
+}
+
+bool IsBoilerplateHeading(absl::string_view raw) {
+  absl::string_view text = absl::StripAsciiWhitespace(raw);
+  if (text.empty() || text.size() > 80) return false;
+  static const re2::RE2* const kHeading = new re2::RE2(
+      R"((?i)^(?:related(?: (?:stories|articles|news|content|coverage|links|)"
+      R"(reading|topics|posts))?|see also|read more|read next|read also|)"
+      R"(also read|more (?:from|on|in|stories|news|coverage|to explore|)"
+      R"(like this|top stories|headlines)\b.*|)"
+      R"(most (?:read|popular|viewed|shared|watched)(?: \w+)?|)"
+      R"(trending(?: now| stories)?|popular(?: now| stories)?|)"
+      R"(recommended(?: for you| stories| reading)?|)"
+      R"(you (?:may|might) (?:also )?(?:like|enjoy|be interested)\b.*|)"
+      R"(latest(?: news| stories| headlines)?|top stories|)"
+      R"(editor'?s (?:picks|choice)|around the web|)"
+      R"(from (?:our|the) partners?|in other news|what to read next|)"
+      R"(further reading|don'?t miss|comments?|about the authors?|)"
+      R"(about (?:us|this site)|share (?:this|the) (?:article|story)|)"
+      R"(follow us.*|newsletters?|sign up.*|other stories|)"
+      R"(elsewhere on .+|lesen sie auch|mehr zum thema|)"
+      R"(weitere artikel|das könnte sie auch interessieren|auch interessant|)"
+      R"(meistgelesen|lire aussi|à lire aussi|sur le même sujet|les plus lus|)"
+      R"(lea también|te puede interesar|lo más leído|más noticias)"
+      R"()[\s.:!»›>]*$)");
+  if (re2::RE2::FullMatch(Piece(text), *kHeading)) return true;
+  // A press release's "About Acme Corp." section.
+  return absl::StartsWith(text, "About ") && CountWords(text) <= 6 &&
+         !absl::EndsWith(text, ".") && !absl::EndsWith(text, "?");
+}
+
+std::vector<bool> SelectArticleBlocks(const std::vector<PageBlock>& blocks,
+                                      absl::string_view headline) {
+  std::string folded_headline = FoldForMatching(headline);
+  std::vector<Verdict> verdicts;
+  // Short boilerplate lines inside the text ("READ MORE: ...") do not cut
+  // the article in two.
+  std::vector<bool> interruption;
+  verdicts.reserve(blocks.size());
+  interruption.reserve(blocks.size());
+  for (const PageBlock& block : blocks) {
+    bool heading = block.kind == PageBlock::Kind::kHeading;
+    verdicts.push_back(heading ? Verdict::kBad : Judge(block, folded_headline));
+    interruption.push_back(!heading && verdicts.back() == Verdict::kBad &&
+                           CountWords(block.text) < kInterruptionWords &&
+                           IsBoilerplateLine(block.text));
+  }
+  MarkBoilerplateSections(blocks, &verdicts, &interruption);
+  // A short article may have no long paragraph at all: then its medium
+  // blocks are the article.
+  if (std::none_of(verdicts.begin(), verdicts.end(),
+                   [](Verdict v) { return v == Verdict::kGood; })) {
+    for (Verdict& verdict : verdicts) {
+      if (verdict == Verdict::kNearGood) verdict = Verdict::kGood;
+    }
+  }
+
+  // Medium blocks follow a good neighbour.
+  std::vector<Verdict> smoothed = verdicts;
+  for (int i = 0; i < static_cast<int>(blocks.size()); ++i) {
+    if (verdicts[i] != Verdict::kNearGood) continue;
+    int before = NearestDecided(verdicts, interruption, i, -1, true);
+    int after = NearestDecided(verdicts, interruption, i, +1, true);
+    bool near_good = (before >= 0 && verdicts[before] == Verdict::kGood) ||
+                     (after >= 0 && verdicts[after] == Verdict::kGood);
+    smoothed[i] = near_good ? Verdict::kGood : Verdict::kBad;
+  }
+  // Short sentences between article blocks stay.
+  std::vector<Verdict> resolved = smoothed;
+  for (int i = 0; i < static_cast<int>(blocks.size()); ++i) {
+    if (smoothed[i] != Verdict::kShort) continue;
+    int before = NearestDecided(smoothed, interruption, i, -1, false);
+    int after = NearestDecided(smoothed, interruption, i, +1, false);
+    bool inside = before >= 0 && smoothed[before] == Verdict::kGood &&
+                  (after < 0 || smoothed[after] == Verdict::kGood);
+    bool sentence = EndsLikeSentence(blocks[i].text) &&
+                    CountWords(blocks[i].text) >= 3 &&
+                    blocks[i].link_bytes * 3 < blocks[i].text.size();
+    resolved[i] = inside && sentence ? Verdict::kGood : Verdict::kBad;
+  }
+  KeepMainContainer(blocks, &resolved);
+
+  std::vector<bool> keep;
+  keep.reserve(blocks.size());
+  for (Verdict verdict : resolved) keep.push_back(verdict == Verdict::kGood);
+  return keep;
+}
+
+}  // namespace wirestream::normalize

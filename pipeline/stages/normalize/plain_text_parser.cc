@@ -1,0 +1,199 @@
+#include "pipeline/stages/normalize/plain_text_parser.h"
+
+#include <algorithm>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "pipeline/stages/normalize/boilerplate.h"
+#include "pipeline/stages/normalize/story_text.h"
+#include "pipeline/stages/normalize/unicode_text.h"
+
+namespace wirestream::normalize {
+namespace {
+
+// Lines shorter than this in a block of several make it a list (a menu,
+// a related-story list) rather than a wrapped paragraph.
+constexpr size_t kListLineBytes = 80;
+// Text wrapped at this width or more, with every line but the last within
+// kWrapSlackBytes of the widest, is a paragraph.
+constexpr size_t kWrappedLineBytes = 55;
+constexpr size_t kWrapSlackBytes = 15;
+// A headline is not longer than this.
+constexpr size_t kMaxHeadlineBytes = 300;
+
+bool IsBulleted(absl::string_view line) {
+  line = absl::StripLeadingAsciiWhitespace(line);
+  for (absl::string_view bullet : {"- ", "* ", "• ", "· ", "– ", "> ", "» "}) {
+    if (absl::StartsWith(line, bullet)) return true;
+  }
+  return false;
+}
+
+// The blank-line blocks of `text`, each a list of its non-blank lines.
+std::vector<std::vector<std::string>> LineBlocks(absl::string_view text) {
+  std::vector<std::vector<std::string>> blocks(1);
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    absl::ConsumeSuffix(&line, "\r");
+    if (IsBlank(line)) {
+      if (!blocks.back().empty()) blocks.emplace_back();
+      continue;
+    }
+    blocks.back().push_back(std::string(line));
+  }
+  if (blocks.back().empty()) blocks.pop_back();
+  return blocks;
+}
+
+bool StartsUpperOrDigit(absl::string_view line) {
+  line = absl::StripLeadingAsciiWhitespace(line);
+  if (line.empty()) return false;
+  unsigned char c = static_cast<unsigned char>(line[0]);
+  return absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '"' ||
+         c == '(' || c == '@' || c >= 0x80;
+}
+
+// A block is a list (a menu, a related-story list, a share bar) when its
+// lines are bulleted, or short and each starts like a new item; a wrapped
+// paragraph has lines that continue the sentence ("a maker of\nautonomous
+// picking systems").
+bool IsListBlock(const std::vector<std::string>& lines) {
+  if (lines.size() < 2) return false;
+  for (const std::string& line : lines) {
+    if (IsBulleted(line)) return true;
+  }
+  size_t widest = 0;
+  for (const std::string& line : lines) widest = std::max(widest, line.size());
+  if (widest >= kListLineBytes) return false;
+  bool filled = widest >= kWrappedLineBytes;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    absl::string_view line = absl::StripTrailingAsciiWhitespace(lines[i]);
+    if (i > 0 && !StartsUpperOrDigit(line)) return false;
+    bool last = i + 1 == lines.size();
+    if (!last && (absl::EndsWith(line, ",") || absl::EndsWith(line, "-"))) {
+      return false;
+    }
+    // Wrapped text fills every line but the last to about the same width;
+    // a list's items vary.
+    if (!last && line.size() + kWrapSlackBytes < widest) filled = false;
+  }
+  return !filled;
+}
+
+std::string StripBullet(absl::string_view line) {
+  line = absl::StripLeadingAsciiWhitespace(line);
+  if (IsBulleted(line)) {
+    line.remove_prefix(line.find(' ') + 1);
+  }
+  return CleanDisplayText(line);
+}
+
+}  // namespace
+
+std::vector<std::string> SplitTextParagraphs(absl::string_view text) {
+  std::vector<std::string> paragraphs;
+  std::vector<std::vector<std::string>> blocks = LineBlocks(text);
+  bool has_blank_lines = blocks.size() > 1;
+  for (const std::vector<std::string>& block : blocks) {
+    if (!has_blank_lines || IsListBlock(block)) {
+      for (const std::string& line : block) {
+        std::string cleaned = CleanDisplayText(line);
+        if (!cleaned.empty()) paragraphs.push_back(std::move(cleaned));
+      }
+      continue;
+    }
+    std::string joined;
+    for (const std::string& line : block) {
+      if (!joined.empty()) joined.push_back(' ');
+      joined += line;
+    }
+    std::string cleaned = CleanDisplayText(joined);
+    if (!cleaned.empty()) paragraphs.push_back(std::move(cleaned));
+  }
+  return paragraphs;
+}
+
+absl::Status ParsePlainText(absl::string_view text, v1::Story* story) {
+  // Blocks: paragraphs, and the lines of list-like blocks one by one.
+  std::vector<PageBlock> blocks;
+  std::vector<std::vector<std::string>> line_blocks = LineBlocks(text);
+  bool has_blank_lines = line_blocks.size() > 1;
+  for (const std::vector<std::string>& lines : line_blocks) {
+    if (!has_blank_lines || IsListBlock(lines)) {
+      for (const std::string& line : lines) {
+        PageBlock block;
+        block.kind = PageBlock::Kind::kLine;
+        block.text = StripBullet(line);
+        if (!block.text.empty()) blocks.push_back(std::move(block));
+      }
+      continue;
+    }
+    std::string joined;
+    for (const std::string& line : lines) {
+      if (!joined.empty()) joined.push_back(' ');
+      joined += line;
+    }
+    PageBlock block;
+    block.kind = PageBlock::Kind::kLine;
+    block.text = CleanDisplayText(joined);
+    if (!block.text.empty()) blocks.push_back(std::move(block));
+  }
+
+  // The headline: the first line that is not page furniture.
+  size_t first_body = 0;
+  while (first_body < blocks.size() &&
+         IsBoilerplateLine(blocks[first_body].text)) {
+    ++first_body;
+  }
+  if (first_body < blocks.size() &&
+      blocks[first_body].text.size() <= kMaxHeadlineBytes) {
+    story->set_headline(blocks[first_body].text);
+    ++first_body;
+  }
+  std::vector<PageBlock> body(std::make_move_iterator(blocks.begin()) +
+                                  static_cast<ptrdiff_t>(first_body),
+                              std::make_move_iterator(blocks.end()));
+
+  // A byline near the top is a field, not a paragraph.
+  for (size_t i = 0; i < body.size() && i < 3; ++i) {
+    if (std::optional<std::string> byline = AsByline(body[i].text)) {
+      story->set_byline(*byline);
+      body.erase(body.begin() + static_cast<ptrdiff_t>(i));
+      break;
+    }
+  }
+
+  // A text dump of a web page gets its boilerplate removed; a clean story
+  // (no boilerplate line at all) is kept whole.
+  bool page_dump = first_body > 1;
+  for (const PageBlock& block : body) {
+    if (IsBoilerplateLine(block.text) || IsBoilerplateHeading(block.text)) {
+      page_dump = true;
+      break;
+    }
+  }
+  std::vector<bool> keep(body.size(), true);
+  if (page_dump) {
+    keep = SelectArticleBlocks(body, story->headline());
+    // Attribution lines ("(Reporting by ...)", "SOURCE Acme") are short,
+    // but they are the story's, not the page's: keep them for
+    // ExtractStoryParts. Site footers ("© 2023 Example Media") are not.
+    for (size_t i = 0; i < body.size(); ++i) {
+      if (!keep[i] && IsAttribution(body[i].text) &&
+          !IsBoilerplateLine(body[i].text)) {
+        keep[i] = true;
+      }
+    }
+  }
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (keep[i]) story->add_paragraphs(std::move(body[i].text));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace wirestream::normalize
