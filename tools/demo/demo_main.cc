@@ -53,11 +53,7 @@ std::unique_ptr<RdKafka::Conf> Conf(
 }
 
 std::string DefaultSamples() {
-  for (const char* dir :
-       {"pipeline/stages/normalize/testdata/samples", "tools/demo/samples"}) {
-    if (std::filesystem::is_directory(dir)) return dir;
-  }
-  return "tools/demo/samples";
+  return "pipeline/stages/normalize/testdata/stories";
 }
 
 // Returns the sample stories as RawStory envelopes, in file name order.
@@ -75,8 +71,7 @@ std::vector<std::pair<std::string, v1::RawStory>> LoadSamples(
     bytes << in.rdbuf();
     v1::RawStory story;
     story.set_feed_item_id(path.filename().string());
-    story.set_source(path.stem().string().substr(
-        0, path.stem().string().find_first_of("-_.")));
+    story.set_source("samples");
     story.set_payload(bytes.str());
     const int64_t now = absl::ToUnixNanos(absl::Now());
     story.mutable_received_at()->set_seconds(now / 1000000000);

@@ -1,8 +1,8 @@
 #include "tools/demo/pipeline_chain.h"
 
 #include "google/protobuf/util/json_util.h"
-#include "pipeline/stages/passthrough/passthrough_stage.h"
-#include "wirestream/v1/raw_story.pb.h"
+#include "pipeline/stages/normalize/normalize_stage.h"
+#include "wirestream/v1/story.pb.h"
 
 namespace wirestream::demo {
 namespace {
@@ -23,15 +23,14 @@ std::string ToJson(const std::string& value) {
 std::vector<ChainStep> PipelineChain() {
   std::vector<ChainStep> chain;
   chain.push_back({"wire.raw",
-                   "wire.raw.mirror",
+                   "wire.stories",
                    {},
                    []() -> absl::StatusOr<std::unique_ptr<runtime::Stage>> {
-                     auto stage = stages::PassthroughStage::Create(
-                         {.require_raw_story = true});
+                     auto stage = normalize::NormalizeStage::Create({});
                      if (!stage.ok()) return stage.status();
                      return std::unique_ptr<runtime::Stage>(*std::move(stage));
                    },
-                   ToJson<v1::RawStory>});
+                   ToJson<v1::Story>});
   return chain;
 }
 
