@@ -125,7 +125,8 @@ TEST(FakeSinkTest, KeepsCommittedAndAbortedBatches) {
   ASSERT_TRUE(sink.Send({"wire.out", std::nullopt, "k", "one", {}}).ok());
   ASSERT_TRUE(sink.Abort().ok());
   ASSERT_TRUE(sink.Begin().ok());
-  ASSERT_TRUE(sink.Send({"wire.out", std::nullopt, std::nullopt, "two", {}}).ok());
+  ASSERT_TRUE(
+      sink.Send({"wire.out", std::nullopt, std::nullopt, "two", {}}).ok());
   EXPECT_EQ(sink.open_records().size(), 1u);
   ASSERT_TRUE(sink.Commit({{kP0, 3}}).ok());
 
