@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "pipeline/stages/normalize/unicode_text.h"
 #include "re2/re2.h"
@@ -51,8 +52,11 @@ bool MatchesAny(absl::string_view text,
 
 // "Home | World | Business | Tech": many separators between short items.
 bool IsNavigationLine(absl::string_view text) {
+  // The separators are multi-byte in UTF-8: unify them before splitting.
+  std::string unified = absl::StrReplaceAll(
+      text, {{"•", "|"}, {"·", "|"}, {"›", "|"}, {"»", "|"}, {"/", "|"}});
   std::vector<absl::string_view> items =
-      absl::StrSplit(text, absl::ByAnyChar("|•·›»/"), absl::SkipWhitespace());
+      absl::StrSplit(unified, '|', absl::SkipWhitespace());
   if (items.size() >= 3) {
     size_t words = 0;
     for (absl::string_view item : items) words += CountWords(item);
