@@ -24,8 +24,9 @@ constexpr size_t kGoodWords = 25;
 // Words at least this many, with sentence punctuation, make a block
 // article-like when a neighbour is.
 constexpr size_t kNearGoodWords = 10;
-// In a text dump, a boilerplate section ends at a sentence this long.
-constexpr size_t kSectionEndWords = 20;
+// In a text dump, a boilerplate section ends at a sentence this long
+// (teasers are shorter than article paragraphs).
+constexpr size_t kSectionEndWords = 30;
 // A boilerplate line shorter than this inside the text is an interruption.
 constexpr size_t kInterruptionWords = 15;
 // Share of the article's words the chosen container must hold.
