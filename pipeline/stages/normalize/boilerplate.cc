@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "pipeline/stages/normalize/unicode_text.h"
 #include "re2/re2.h"
@@ -23,8 +24,9 @@ constexpr size_t kGoodWords = 25;
 // Words at least this many, with sentence punctuation, make a block
 // article-like when a neighbour is.
 constexpr size_t kNearGoodWords = 10;
-// In a text dump, a boilerplate section ends at a sentence this long.
-constexpr size_t kSectionEndWords = 20;
+// In a text dump, a boilerplate section ends at a sentence this long
+// (teasers are shorter than article paragraphs).
+constexpr size_t kSectionEndWords = 30;
 // A boilerplate line shorter than this inside the text is an interruption.
 constexpr size_t kInterruptionWords = 15;
 // Share of the article's words the chosen container must hold.
@@ -51,8 +53,11 @@ bool MatchesAny(absl::string_view text,
 
 // "Home | World | Business | Tech": many separators between short items.
 bool IsNavigationLine(absl::string_view text) {
+  // The separators are multi-byte in UTF-8: unify them before splitting.
+  std::string unified = absl::StrReplaceAll(
+      text, {{"•", "|"}, {"·", "|"}, {"›", "|"}, {"»", "|"}, {"/", "|"}});
   std::vector<absl::string_view> items =
-      absl::StrSplit(text, absl::ByAnyChar("|•·›»/"), absl::SkipWhitespace());
+      absl::StrSplit(unified, '|', absl::SkipWhitespace());
   if (items.size() >= 3) {
     size_t words = 0;
     for (absl::string_view item : items) words += CountWords(item);

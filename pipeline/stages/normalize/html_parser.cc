@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gumbo.h"
@@ -925,8 +926,9 @@ std::string ResolveUrl(absl::string_view href, absl::string_view url) {
 
 // "By Jane Doe | Nov. 28, 2023" → "By Jane Doe".
 std::string CleanByline(const std::string& text) {
+  std::string unified = absl::StrReplaceAll(text, {{"•", "|"}, {"·", "|"}});
   std::vector<absl::string_view> parts =
-      absl::StrSplit(text, absl::ByAnyChar("|•·"), absl::SkipWhitespace());
+      absl::StrSplit(unified, '|', absl::SkipWhitespace());
   for (absl::string_view part : parts) {
     part = absl::StripAsciiWhitespace(part);
     if (AsByline(part)) return std::string(part);
@@ -1072,8 +1074,9 @@ absl::Status ParseHtmlPage(absl::string_view html, absl::string_view url,
   if (story->paragraphs().empty()) {
     return DeadLetterError(
         v1::DEAD_LETTER_REASON_EMPTY_STORY,
-        absl::StrCat("HTML: the page holds no article text (", blocks.size(),
-                     " text blocks, all boilerplate)"));
+        absl::StrCat("HTML: none of the page's ", blocks.size(),
+                     " text blocks outside navigation, headers and footers "
+                     "is article text"));
   }
   return absl::OkStatus();
 }

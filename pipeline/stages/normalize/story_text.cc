@@ -50,7 +50,7 @@ const re2::RE2& CapsDateline() {
       new re2::RE2("^(" WS_PLACE_CAPS WS_REGION "?)(?:,? (" WS_DATE
                    "))?"
                    R"(\s*(?:\(([^()]+)\)\.?|/([^/]+)/)?)"
-                   R"((?:\s*[—–]|\s+(?:--|-|_)|\.-)\s*)",
+                   R"(((?:\s*[—–]|\s+(?:--|-|_)|\.-))\s*)",
                    DatelineOptions());
   return *kRe;
 }
@@ -235,11 +235,15 @@ bool TakeLeadingDateline(std::string* paragraph, v1::Dateline* dateline) {
   re2::StringPiece input = Piece(*paragraph);
   re2::StringPiece place, date, agency, slash_agency;
   bool matched = false;
+  re2::StringPiece dash;
   if (re2::RE2::Consume(&input, CapsDateline(), &place, &date, &agency,
-                        &slash_agency)) {
-    // A lone capitalised word before a dash is often an acronym ("NATO -
-    // ..."); require a real word of at least three letters or an agency.
-    matched = View(place).size() >= 3 || !agency.empty();
+                        &slash_agency, &dash)) {
+    // Capitals before a plain hyphen are often an acronym ("NATO - the
+    // alliance - ..."): without an agency or a date, only the dashes
+    // datelines use (em dash, en dash, "--", ANPA's "_") make a dateline.
+    bool plain_hyphen = absl::StripAsciiWhitespace(View(dash)) == "-";
+    bool qualified = !agency.empty() || !slash_agency.empty() || !date.empty();
+    matched = View(place).size() >= 3 && (qualified || !plain_hyphen);
   } else {
     input = Piece(*paragraph);
     if (re2::RE2::Consume(&input, AgencyDateline(), &place, &date, &agency)) {
@@ -283,7 +287,9 @@ std::optional<std::string> AsByline(absl::string_view paragraph) {
       absl::StrSplit(names, absl::ByAnyChar(" ,;/"), absl::SkipEmpty());
   if (words.empty() || words.size() > 14) return std::nullopt;
   for (absl::string_view word : words) {
-    if (!StartsUpper(word) && !IsNameConnector(word)) return std::nullopt;
+    if (!StartsUpper(word) && !IsNameConnector(word) && !IsNewsAgency(word)) {
+      return std::nullopt;
+    }
   }
   if (absl::EndsWith(text, ".") && !absl::EndsWith(text, " Jr.") &&
       !absl::EndsWith(text, " Sr.")) {
