@@ -137,8 +137,13 @@ void MarkBoilerplateSections(const std::vector<PageBlock>& blocks,
         opener.kind == PageBlock::Kind::kHeading ||
         (opener.text.size() < 80 && !EndsLikeSentence(opener.text));
     if (!heading_like || !IsBoilerplateHeading(opener.text)) continue;
+    // A box of a few short lines ("Mehr zum Thema" and two teasers)
+    // interrupts the text around it without ending it.
+    auto short_line = [&](const PageBlock& block) {
+      return CountWords(block.text) < kInterruptionWords;
+    };
     (*verdicts)[i] = Verdict::kBad;
-    (*interruption)[i] = false;
+    (*interruption)[i] = short_line(opener);
     int container = InnermostContainer(opener);
     size_t j = i + 1;
     for (; j < blocks.size(); ++j) {
@@ -146,13 +151,20 @@ void MarkBoilerplateSections(const std::vector<PageBlock>& blocks,
       if (block.kind == PageBlock::Kind::kHeading) break;
       if (container >= 0) {
         if (!InContainer(block, container)) break;
-      } else if (CountWords(block.text) >= kSectionEndWords &&
-                 EndsLikeSentence(block.text) && block.link_bytes == 0 &&
-                 !IsBoilerplateLine(block.text)) {
-        break;
+      } else {
+        // Text: the section ends at a long sentence, or at a sentence that
+        // opens a new blank-line group (teasers open with a title).
+        bool sentence = EndsLikeSentence(block.text) && block.link_bytes == 0 &&
+                        !IsBoilerplateLine(block.text);
+        size_t words = CountWords(block.text);
+        bool new_group = block.group >= 0 && block.group != blocks[j - 1].group;
+        if (sentence && (words >= kSectionEndWords ||
+                         (new_group && words >= kNearGoodWords))) {
+          break;
+        }
       }
       (*verdicts)[j] = Verdict::kBad;
-      (*interruption)[j] = false;
+      (*interruption)[j] = short_line(block);
     }
     i = j - 1;
   }
@@ -225,7 +237,7 @@ bool IsBoilerplateLine(absl::string_view raw) {
       R"(toggle caption|hide caption|caption|anzeige|werbung|publicité|)"
       R"(publicidad)[\s.!:»›>→|]*$)");
   static const re2::RE2* const kLabelPrefix = new re2::RE2(
-      R"((?i)^(?:see also|read more|read next|read also|also read|related|)"
+      R"((?i)^(?:see also|read more|read next|read also|also read|related|more|)"
       R"(related (?:stories|articles|coverage|content|news)|)"
       R"(more from [^:]+|more on [^:]+|recommended|watch|listen|)"
       R"(video|photos?|gallery|podcast|lesen sie auch|mehr zum thema|)"
@@ -242,7 +254,7 @@ bool IsBoilerplateLine(absl::string_view raw) {
   static const re2::RE2* const kOffer = new re2::RE2(
       R"((?i)\b(?:sign up|signup|subscribe|newsletters?|in your inbox|)"
       R"(to your inbox|get the latest|stay (?:informed|up to date)|)"
-      R"(follow us|join us on|download (?:our|the) app|)"
+      R"(follow us|join us on|download (?:our|the)(?: [\w-]+){0,3} app|)"
       R"(support (?:our|independent|quality|local) journalism|)"
       R"(become a (?:member|subscriber|supporter)|already a subscriber|)"
       R"(already have an account|log ?in|sign ?in|)"
@@ -287,6 +299,13 @@ bool IsBoilerplateLine(absl::string_view raw) {
       R"(caption|foto|bild)s?(?: credit)?\s*:|)"
       R"(\((?:AP|AFP|Reuters|EPA|Getty|dpa)(?: Photo)?/[^)]+\)|)"
       R"(\b(?:getty images|shutterstock|istock|afp via getty|ap photo)\b)");
+  static const re2::RE2* const kDisclaimer = new re2::RE2(
+      R"((?i)\bthe (?:views|opinions) expressed (?:are|in this|here|)"
+      R"(by)\b|\bdoes not constitute (?:investment|financial|legal) )"
+      R"(advice\b|\bwe may earn (?:an? )?(?:affiliate )?commission\b|)"
+      R"(^materials provided by\b|content may be edited for style and )"
+      R"(length|\bdoi:?\s*10\.\d{4,}|\((?:pdf|jpe?g|png|docx?|xlsx?|zip|)"
+      R"(mp4)\)$)");
   static const re2::RE2* const kPressContact = new re2::RE2(
       R"((?i)^(?:media|press|investor|news) (?:contacts?|inquiries|enquiries|)"
       R"(relations)\b|^for (?:more|further) information,? (?:contact|visit|)"
@@ -301,7 +320,9 @@ bool IsBoilerplateLine(absl::string_view raw) {
     return true;
   }
   size_t size = text.size();
-  if (size < 300 && MatchesAny(text, {kLegal, kCredit})) return true;
+  if (size < 300 && MatchesAny(text, {kLegal, kCredit, kDisclaimer})) {
+    return true;
+  }
   if (size < 250 && re2::RE2::PartialMatch(Piece(text), *kOffer) &&
       re2::RE2::PartialMatch(Piece(text), *kReader)) {
     return true;
@@ -335,7 +356,10 @@ bool IsBoilerplateHeading(absl::string_view raw) {
       R"(elsewhere on .+|lesen sie auch|mehr zum thema|)"
       R"(weitere artikel|das könnte sie auch interessieren|auch interessant|)"
       R"(meistgelesen|lire aussi|à lire aussi|sur le même sujet|les plus lus|)"
-      R"(lea también|te puede interesar|lo más leído|más noticias)"
+      R"(lea también|te puede interesar|lo más leído|más noticias|)"
+      R"(story source|journal references?|references|cite this (?:page|)"
+      R"(article)|footnotes|bibliography|about this article|tags|topics|)"
+      R"(attachments|downloads|related (?:files|documents|links))"
       R"()[\s.:!»›>]*$)");
   if (re2::RE2::FullMatch(Piece(text), *kHeading)) return true;
   // A press release's "About Acme Corp." section.
@@ -355,9 +379,15 @@ std::vector<bool> SelectArticleBlocks(const std::vector<PageBlock>& blocks,
   for (const PageBlock& block : blocks) {
     bool heading = block.kind == PageBlock::Kind::kHeading;
     verdicts.push_back(heading ? Verdict::kBad : Judge(block, folded_headline));
-    interruption.push_back(!heading && verdicts.back() == Verdict::kBad &&
-                           CountWords(block.text) < kInterruptionWords &&
-                           IsBoilerplateLine(block.text));
+    // A short line that is a boilerplate phrase or mostly a link ("MORE:
+    // Walker airlifted after fall") interrupts the text without ending it.
+    // So does a heading inside the article ("Which devices are covered?").
+    bool linked = block.link_bytes * 2 > block.text.size();
+    interruption.push_back(
+        heading ? !IsBoilerplateHeading(block.text)
+                : verdicts.back() == Verdict::kBad &&
+                      CountWords(block.text) < kInterruptionWords &&
+                      (linked || IsBoilerplateLine(block.text)));
   }
   MarkBoilerplateSections(blocks, &verdicts, &interruption);
   // A short article may have no long paragraph at all: then its medium
@@ -385,11 +415,21 @@ std::vector<bool> SelectArticleBlocks(const std::vector<PageBlock>& blocks,
     if (smoothed[i] != Verdict::kShort) continue;
     int before = NearestDecided(smoothed, interruption, i, -1, false);
     int after = NearestDecided(smoothed, interruption, i, +1, false);
+    // Page furniture in another container after the article's last
+    // sentence ends the article; it does not outvote it.
+    if (after >= 0 && smoothed[after] == Verdict::kBad &&
+        !blocks[i].containers.empty() &&
+        InnermostContainer(blocks[after]) != InnermostContainer(blocks[i])) {
+      after = -1;
+    }
     bool inside = before >= 0 && smoothed[before] == Verdict::kGood &&
                   (after < 0 || smoothed[after] == Verdict::kGood);
-    bool sentence = EndsLikeSentence(blocks[i].text) &&
-                    CountWords(blocks[i].text) >= 3 &&
-                    blocks[i].link_bytes * 3 < blocks[i].text.size();
+    // A short sentence, or an item of a list the article itself makes.
+    bool unlinked = blocks[i].link_bytes * 3 < blocks[i].text.size();
+    bool sentence = (EndsLikeSentence(blocks[i].text) &&
+                     CountWords(blocks[i].text) >= 3 && unlinked) ||
+                    (blocks[i].kind == PageBlock::Kind::kListItem &&
+                     blocks[i].link_bytes == 0);
     resolved[i] = inside && sentence ? Verdict::kGood : Verdict::kBad;
   }
   KeepMainContainer(blocks, &resolved);

@@ -283,7 +283,6 @@ bool IsSkippedTag(GumboTag tag) {
     case GUMBO_TAG_OBJECT:
     case GUMBO_TAG_EMBED:
     case GUMBO_TAG_HEAD:
-    case GUMBO_TAG_TABLE:
       return true;
     default:
       return false;
@@ -321,6 +320,11 @@ bool IsContainerTag(GumboTag tag) {
     case GUMBO_TAG_NAV:
     case GUMBO_TAG_ADDRESS:
     case GUMBO_TAG_CENTER:
+    // Old pages lay out with tables; data tables' cells are short and fall
+    // out as boilerplate.
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
       return true;
     default:
       return false;
@@ -484,7 +488,15 @@ bool IsFurnitureClass(const std::vector<std::string>& words) {
                            "subheadline",
                            "subtitle",
                            "strapline",
-                           "sapo"});
+                           "sapo",
+                           "pull",
+                           "pullquote",
+                           "callout",
+                           "twitter",
+                           "tweet",
+                           "instagram",
+                           "tiktok",
+                           "youtube"});
 }
 
 bool IsArticleClass(const std::vector<std::string>& words) {
