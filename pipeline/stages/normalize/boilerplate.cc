@@ -251,6 +251,12 @@ bool IsBoilerplateLine(absl::string_view raw) {
       R"(story|page|link|tweet|pin|it|email|e-mail|print|copy|facebook|)"
       R"(twitter|x|linkedin|whatsapp|reddit|flipboard|pinterest|telegram|)"
       R"(messenger|threads|bluesky|mastodon))*[\s.!]*$)");
+  static const re2::RE2* const kShareLink = new re2::RE2(
+      R"((?i)^(?:compartir|partager|teilen|condividi|compartilhar|delen|)"
+      R"(dela|del)(?: (?:en|sur|auf|su|no|via|op|på)\b.*)?$|^(?:copiar enlace|)"
+      R"(copier le lien|link kopieren|copia link|copiar link|kopiera länk|)"
+      R"(ir al contenido|aller au contenu|zum inhalt springen|vai al contenuto|)"
+      R"(saltar al contenido|ir para o conteúdo)\b)");
   static const re2::RE2* const kOffer = new re2::RE2(
       R"((?i)\b(?:sign up|signup|subscribe|newsletters?|in your inbox|)"
       R"(to your inbox|get the latest|stay (?:informed|up to date)|)"
@@ -267,7 +273,10 @@ bool IsBoilerplateLine(absl::string_view raw) {
       R"(consent|privacy|settings|preferences|policy|browsing|experience|)"
       R"(personali[sz])|\b(?:we use|this (?:site|website) uses) cookies\b)");
   static const re2::RE2* const kLegal = new re2::RE2(
-      R"((?i)^(?:©|copyright|\(c\))\s*(?:©\s*)?\d{4}|\ball rights reserved\b)");
+      R"((?i)^(?:©|copyright|\(c\))\s*(?:©\s*)?\d{4}|^©|\ball rights reserved\b|)"
+      R"(\btodos los derechos reservados\b|\btous droits réservés\b|)"
+      R"(\balle rechte vorbehalten\b|\btutti i diritti riservati\b|)"
+      R"(\btodos os direitos reservados\b)");
   static const re2::RE2* const kFooterLinks = new re2::RE2(
       R"((?i)^(?:privacy(?: policy)?|terms(?: of (?:use|service))?|)"
       R"(cookie (?:policy|settings)|contact(?: us)?|about(?: us)?|)"
@@ -305,7 +314,7 @@ bool IsBoilerplateLine(absl::string_view raw) {
       R"(advice\b|\bwe may earn (?:an? )?(?:affiliate )?commission\b|)"
       R"(^materials provided by\b|content may be edited for style and )"
       R"(length|\bdoi:?\s*10\.\d{4,}|\((?:pdf|jpe?g|png|docx?|xlsx?|zip|)"
-      R"(mp4)\)$)");
+      R"(mp4)\)$|\bdata (?:is )?delayed\b|\bquotes? (?:are )?delayed\b)");
   static const re2::RE2* const kPressContact = new re2::RE2(
       R"((?i)^(?:media|press|investor|news) (?:contacts?|inquiries|enquiries|)"
       R"(relations)\b|^for (?:more|further) information,? (?:contact|visit|)"
@@ -316,7 +325,7 @@ bool IsBoilerplateLine(absl::string_view raw) {
 
   if (MatchesAny(text, {kWholeLine, kLabelPrefix, kSocial, kCookie,
                         kFooterLinks, kTimestamp, kDateLine, kComments,
-                        kAuthorContact, kPressContact})) {
+                        kAuthorContact, kPressContact, kShareLink})) {
     return true;
   }
   size_t size = text.size();
@@ -359,7 +368,12 @@ bool IsBoilerplateHeading(absl::string_view raw) {
       R"(lea también|te puede interesar|lo más leído|más noticias|)"
       R"(story source|journal references?|references|cite this (?:page|)"
       R"(article)|footnotes|bibliography|about this article|tags|topics|)"
-      R"(attachments|downloads|related (?:files|documents|links))"
+      R"(attachments|downloads|related (?:files|documents|links)|)"
+      R"(key (?:points|takeaways)|highlights|at a glance|in brief|)"
+      R"(más información|archivado en|noticias relacionadas|)"
+      R"(articoli correlati|leggi anche|potrebbe interessarti|)"
+      R"(articles? (?:liés|similaires)|sur le même thème|weitere themen|)"
+      R"(zum thema|themen)"
       R"()[\s.:!»›>]*$)");
   if (re2::RE2::FullMatch(Piece(text), *kHeading)) return true;
   // A press release's "About Acme Corp." section.
