@@ -85,6 +85,7 @@ Verdict Judge(const PageBlock& block, const std::string& folded_headline) {
   if (block.region_hint < 0) return Verdict::kBad;
   if (IsBoilerplateLine(block.text)) return Verdict::kBad;
   if (!folded_headline.empty() &&
+      block.text.size() < folded_headline.size() * 2 + 8 &&
       FoldForMatching(block.text) == folded_headline) {
     return Verdict::kBad;
   }
