@@ -85,6 +85,7 @@ Verdict Judge(const PageBlock& block, const std::string& folded_headline) {
   if (block.region_hint < 0) return Verdict::kBad;
   if (IsBoilerplateLine(block.text)) return Verdict::kBad;
   if (!folded_headline.empty() &&
+      block.text.size() < folded_headline.size() * 2 + 8 &&
       FoldForMatching(block.text) == folded_headline) {
     return Verdict::kBad;
   }
@@ -137,8 +138,13 @@ void MarkBoilerplateSections(const std::vector<PageBlock>& blocks,
         opener.kind == PageBlock::Kind::kHeading ||
         (opener.text.size() < 80 && !EndsLikeSentence(opener.text));
     if (!heading_like || !IsBoilerplateHeading(opener.text)) continue;
+    // A box of a few short lines ("Mehr zum Thema" and two teasers)
+    // interrupts the text around it without ending it.
+    auto short_line = [&](const PageBlock& block) {
+      return CountWords(block.text) < kInterruptionWords;
+    };
     (*verdicts)[i] = Verdict::kBad;
-    (*interruption)[i] = false;
+    (*interruption)[i] = short_line(opener);
     int container = InnermostContainer(opener);
     size_t j = i + 1;
     for (; j < blocks.size(); ++j) {
@@ -146,13 +152,20 @@ void MarkBoilerplateSections(const std::vector<PageBlock>& blocks,
       if (block.kind == PageBlock::Kind::kHeading) break;
       if (container >= 0) {
         if (!InContainer(block, container)) break;
-      } else if (CountWords(block.text) >= kSectionEndWords &&
-                 EndsLikeSentence(block.text) && block.link_bytes == 0 &&
-                 !IsBoilerplateLine(block.text)) {
-        break;
+      } else {
+        // Text: the section ends at a long sentence, or at a sentence that
+        // opens a new blank-line group (teasers open with a title).
+        bool sentence = EndsLikeSentence(block.text) && block.link_bytes == 0 &&
+                        !IsBoilerplateLine(block.text);
+        size_t words = CountWords(block.text);
+        bool new_group = block.group >= 0 && block.group != blocks[j - 1].group;
+        if (sentence && (words >= kSectionEndWords ||
+                         (new_group && words >= kNearGoodWords))) {
+          break;
+        }
       }
       (*verdicts)[j] = Verdict::kBad;
-      (*interruption)[j] = false;
+      (*interruption)[j] = short_line(block);
     }
     i = j - 1;
   }
@@ -225,7 +238,7 @@ bool IsBoilerplateLine(absl::string_view raw) {
       R"(toggle caption|hide caption|caption|anzeige|werbung|publicité|)"
       R"(publicidad)[\s.!:»›>→|]*$)");
   static const re2::RE2* const kLabelPrefix = new re2::RE2(
-      R"((?i)^(?:see also|read more|read next|read also|also read|related|)"
+      R"((?i)^(?:see also|read more|read next|read also|also read|related|more|)"
       R"(related (?:stories|articles|coverage|content|news)|)"
       R"(more from [^:]+|more on [^:]+|recommended|watch|listen|)"
       R"(video|photos?|gallery|podcast|lesen sie auch|mehr zum thema|)"
@@ -239,10 +252,16 @@ bool IsBoilerplateLine(absl::string_view raw) {
       R"(story|page|link|tweet|pin|it|email|e-mail|print|copy|facebook|)"
       R"(twitter|x|linkedin|whatsapp|reddit|flipboard|pinterest|telegram|)"
       R"(messenger|threads|bluesky|mastodon))*[\s.!]*$)");
+  static const re2::RE2* const kShareLink = new re2::RE2(
+      R"((?i)^(?:compartir|partager|teilen|condividi|compartilhar|delen|)"
+      R"(dela|del)(?: (?:en|sur|auf|su|no|via|op|på)\b.*)?$|^(?:copiar enlace|)"
+      R"(copier le lien|link kopieren|copia link|copiar link|kopiera länk|)"
+      R"(ir al contenido|aller au contenu|zum inhalt springen|vai al contenuto|)"
+      R"(saltar al contenido|ir para o conteúdo)\b)");
   static const re2::RE2* const kOffer = new re2::RE2(
       R"((?i)\b(?:sign up|signup|subscribe|newsletters?|in your inbox|)"
       R"(to your inbox|get the latest|stay (?:informed|up to date)|)"
-      R"(follow us|join us on|download (?:our|the) app|)"
+      R"(follow us|join us on|download (?:our|the)(?: [\w-]+){0,3} app|)"
       R"(support (?:our|independent|quality|local) journalism|)"
       R"(become a (?:member|subscriber|supporter)|already a subscriber|)"
       R"(already have an account|log ?in|sign ?in|)"
@@ -255,7 +274,10 @@ bool IsBoilerplateLine(absl::string_view raw) {
       R"(consent|privacy|settings|preferences|policy|browsing|experience|)"
       R"(personali[sz])|\b(?:we use|this (?:site|website) uses) cookies\b)");
   static const re2::RE2* const kLegal = new re2::RE2(
-      R"((?i)^(?:©|copyright|\(c\))\s*(?:©\s*)?\d{4}|\ball rights reserved\b)");
+      R"((?i)^(?:©|copyright|\(c\))\s*(?:©\s*)?\d{4}|^©|\ball rights reserved\b|)"
+      R"(\btodos los derechos reservados\b|\btous droits réservés\b|)"
+      R"(\balle rechte vorbehalten\b|\btutti i diritti riservati\b|)"
+      R"(\btodos os direitos reservados\b)");
   static const re2::RE2* const kFooterLinks = new re2::RE2(
       R"((?i)^(?:privacy(?: policy)?|terms(?: of (?:use|service))?|)"
       R"(cookie (?:policy|settings)|contact(?: us)?|about(?: us)?|)"
@@ -287,6 +309,13 @@ bool IsBoilerplateLine(absl::string_view raw) {
       R"(caption|foto|bild)s?(?: credit)?\s*:|)"
       R"(\((?:AP|AFP|Reuters|EPA|Getty|dpa)(?: Photo)?/[^)]+\)|)"
       R"(\b(?:getty images|shutterstock|istock|afp via getty|ap photo)\b)");
+  static const re2::RE2* const kDisclaimer = new re2::RE2(
+      R"((?i)\bthe (?:views|opinions) expressed (?:are|in this|here|)"
+      R"(by)\b|\bdoes not constitute (?:investment|financial|legal) )"
+      R"(advice\b|\bwe may earn (?:an? )?(?:affiliate )?commission\b|)"
+      R"(^materials provided by\b|content may be edited for style and )"
+      R"(length|\bdoi:?\s*10\.\d{4,}|\((?:pdf|jpe?g|png|docx?|xlsx?|zip|)"
+      R"(mp4)\)$|\bdata (?:is )?delayed\b|\bquotes? (?:are )?delayed\b)");
   static const re2::RE2* const kPressContact = new re2::RE2(
       R"((?i)^(?:media|press|investor|news) (?:contacts?|inquiries|enquiries|)"
       R"(relations)\b|^for (?:more|further) information,? (?:contact|visit|)"
@@ -297,11 +326,13 @@ bool IsBoilerplateLine(absl::string_view raw) {
 
   if (MatchesAny(text, {kWholeLine, kLabelPrefix, kSocial, kCookie,
                         kFooterLinks, kTimestamp, kDateLine, kComments,
-                        kAuthorContact, kPressContact})) {
+                        kAuthorContact, kPressContact, kShareLink})) {
     return true;
   }
   size_t size = text.size();
-  if (size < 300 && MatchesAny(text, {kLegal, kCredit})) return true;
+  if (size < 300 && MatchesAny(text, {kLegal, kCredit, kDisclaimer})) {
+    return true;
+  }
   if (size < 250 && re2::RE2::PartialMatch(Piece(text), *kOffer) &&
       re2::RE2::PartialMatch(Piece(text), *kReader)) {
     return true;
@@ -335,7 +366,15 @@ bool IsBoilerplateHeading(absl::string_view raw) {
       R"(elsewhere on .+|lesen sie auch|mehr zum thema|)"
       R"(weitere artikel|das könnte sie auch interessieren|auch interessant|)"
       R"(meistgelesen|lire aussi|à lire aussi|sur le même sujet|les plus lus|)"
-      R"(lea también|te puede interesar|lo más leído|más noticias)"
+      R"(lea también|te puede interesar|lo más leído|más noticias|)"
+      R"(story source|journal references?|references|cite this (?:page|)"
+      R"(article)|footnotes|bibliography|about this article|tags|topics|)"
+      R"(attachments|downloads|related (?:files|documents|links)|)"
+      R"(key (?:points|takeaways)|highlights|at a glance|in brief|)"
+      R"(más información|archivado en|noticias relacionadas|)"
+      R"(articoli correlati|leggi anche|potrebbe interessarti|)"
+      R"(articles? (?:liés|similaires)|sur le même thème|weitere themen|)"
+      R"(zum thema|themen)"
       R"()[\s.:!»›>]*$)");
   if (re2::RE2::FullMatch(Piece(text), *kHeading)) return true;
   // A press release's "About Acme Corp." section.
@@ -355,9 +394,15 @@ std::vector<bool> SelectArticleBlocks(const std::vector<PageBlock>& blocks,
   for (const PageBlock& block : blocks) {
     bool heading = block.kind == PageBlock::Kind::kHeading;
     verdicts.push_back(heading ? Verdict::kBad : Judge(block, folded_headline));
-    interruption.push_back(!heading && verdicts.back() == Verdict::kBad &&
-                           CountWords(block.text) < kInterruptionWords &&
-                           IsBoilerplateLine(block.text));
+    // A short line that is a boilerplate phrase or mostly a link ("MORE:
+    // Walker airlifted after fall") interrupts the text without ending it.
+    // So does a heading inside the article ("Which devices are covered?").
+    bool linked = block.link_bytes * 2 > block.text.size();
+    interruption.push_back(
+        heading ? !IsBoilerplateHeading(block.text)
+                : verdicts.back() == Verdict::kBad &&
+                      CountWords(block.text) < kInterruptionWords &&
+                      (linked || IsBoilerplateLine(block.text)));
   }
   MarkBoilerplateSections(blocks, &verdicts, &interruption);
   // A short article may have no long paragraph at all: then its medium
@@ -385,11 +430,21 @@ std::vector<bool> SelectArticleBlocks(const std::vector<PageBlock>& blocks,
     if (smoothed[i] != Verdict::kShort) continue;
     int before = NearestDecided(smoothed, interruption, i, -1, false);
     int after = NearestDecided(smoothed, interruption, i, +1, false);
+    // Page furniture in another container after the article's last
+    // sentence ends the article; it does not outvote it.
+    if (after >= 0 && smoothed[after] == Verdict::kBad &&
+        !blocks[i].containers.empty() &&
+        InnermostContainer(blocks[after]) != InnermostContainer(blocks[i])) {
+      after = -1;
+    }
     bool inside = before >= 0 && smoothed[before] == Verdict::kGood &&
                   (after < 0 || smoothed[after] == Verdict::kGood);
-    bool sentence = EndsLikeSentence(blocks[i].text) &&
-                    CountWords(blocks[i].text) >= 3 &&
-                    blocks[i].link_bytes * 3 < blocks[i].text.size();
+    // A short sentence, or an item of a list the article itself makes.
+    bool unlinked = blocks[i].link_bytes * 3 < blocks[i].text.size();
+    bool sentence = (EndsLikeSentence(blocks[i].text) &&
+                     CountWords(blocks[i].text) >= 3 && unlinked) ||
+                    (blocks[i].kind == PageBlock::Kind::kListItem &&
+                     blocks[i].link_bytes == 0);
     resolved[i] = inside && sentence ? Verdict::kGood : Verdict::kBad;
   }
   KeepMainContainer(blocks, &resolved);

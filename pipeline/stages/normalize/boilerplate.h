@@ -58,6 +58,9 @@ struct PageBlock {
   // Ids of the containers the block sits in, outermost first; empty for
   // text dumps.
   std::vector<int> containers;
+  // For text dumps, the blank-line-separated group the line belongs to;
+  // -1 for HTML.
+  int group = -1;
 };
 
 // Returns, for each block, whether it is the article's own text. Blocks

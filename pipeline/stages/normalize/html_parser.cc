@@ -283,7 +283,6 @@ bool IsSkippedTag(GumboTag tag) {
     case GUMBO_TAG_OBJECT:
     case GUMBO_TAG_EMBED:
     case GUMBO_TAG_HEAD:
-    case GUMBO_TAG_TABLE:
       return true;
     default:
       return false;
@@ -321,6 +320,11 @@ bool IsContainerTag(GumboTag tag) {
     case GUMBO_TAG_NAV:
     case GUMBO_TAG_ADDRESS:
     case GUMBO_TAG_CENTER:
+    // Old pages lay out with tables; data tables' cells are short and fall
+    // out as boilerplate.
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
       return true;
     default:
       return false;
@@ -484,7 +488,15 @@ bool IsFurnitureClass(const std::vector<std::string>& words) {
                            "subheadline",
                            "subtitle",
                            "strapline",
-                           "sapo"});
+                           "sapo",
+                           "pull",
+                           "pullquote",
+                           "callout",
+                           "twitter",
+                           "tweet",
+                           "instagram",
+                           "tiktok",
+                           "youtube"});
 }
 
 bool IsArticleClass(const std::vector<std::string>& words) {
@@ -705,8 +717,18 @@ void CollectMetadata(const GumboNode* node, bool in_article, int depth,
       return;
     case GUMBO_TAG_SCRIPT:
       if (ContainsIgnoreCase(AttributeOf(node, "type"), "ld+json")) {
+        // A script's content is one raw text node.
         std::string json;
-        AppendText(node, &json);
+        const GumboVector& children = ChildrenOf(node);
+        for (unsigned i = 0; i < children.length; ++i) {
+          const GumboNode* child =
+              static_cast<const GumboNode*>(children.data[i]);
+          if (child->type == GUMBO_NODE_TEXT ||
+              child->type == GUMBO_NODE_CDATA ||
+              child->type == GUMBO_NODE_WHITESPACE) {
+            json += child->v.text.text;
+          }
+        }
         page->json_ld.push_back(std::move(json));
       }
       return;
@@ -947,12 +969,6 @@ void AddKeyword(const std::string& keyword, v1::Story* story) {
   story->add_keywords(keyword);
 }
 
-void SetTime(const std::string& text, google::protobuf::Timestamp* out) {
-  if (std::optional<absl::Time> time = ParseIsoTime(text)) {
-    ToTimestamp(*time, out);
-  }
-}
-
 void FillFromMetadata(const PageMetadata& page, const LinkedData& linked,
                       absl::string_view url, v1::Story* story) {
   std::string site =
@@ -982,8 +998,10 @@ void FillFromMetadata(const PageMetadata& page, const LinkedData& linked,
   std::string modified = FirstNonEmpty(
       {Meta(page, "article:modified_time"), linked.date_modified,
        Meta(page, "og:updated_time"), Meta(page, "datemodified"), published});
-  SetTime(published, story->mutable_first_created());
-  SetTime(modified, story->mutable_version_created());
+  SetTimeField(ParseIsoTime(published), story,
+               &v1::Story::mutable_first_created);
+  SetTimeField(ParseIsoTime(modified), story,
+               &v1::Story::mutable_version_created);
 
   std::string locale = Meta(page, "og:locale");
   std::replace(locale.begin(), locale.end(), '_', '-');

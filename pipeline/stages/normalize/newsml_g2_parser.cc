@@ -26,12 +26,9 @@ std::string Text(const pugi::xml_node& node) {
   return node ? CleanDisplayText(TextOf(node)) : std::string();
 }
 
-void SetTime(const pugi::xml_node& node,
-             google::protobuf::Timestamp* timestamp) {
-  if (!node) return;
-  if (std::optional<absl::Time> time = ParseIsoTime(TextOf(node))) {
-    ToTimestamp(*time, timestamp);
-  }
+std::optional<absl::Time> TimeOf(const pugi::xml_node& node) {
+  if (!node) return std::nullopt;
+  return ParseIsoTime(TextOf(node));
 }
 
 // Returns the name of a party (provider, creator): its @literal, its
@@ -46,8 +43,10 @@ std::string PartyName(const pugi::xml_node& party) {
 
 void ReadItemMeta(const pugi::xml_node& item_meta, v1::Story* story) {
   story->set_provider(PartyName(Child(item_meta, "provider")));
-  SetTime(Child(item_meta, "versionCreated"), story->mutable_version_created());
-  SetTime(Child(item_meta, "firstCreated"), story->mutable_first_created());
+  SetTimeField(TimeOf(Child(item_meta, "versionCreated")), story,
+               &v1::Story::mutable_version_created);
+  SetTimeField(TimeOf(Child(item_meta, "firstCreated")), story,
+               &v1::Story::mutable_first_created);
   story->set_pub_status(
       PubStatusFromCode(Attribute(Child(item_meta, "pubStatus"), "qcode")));
 }
@@ -65,8 +64,8 @@ void ReadContentMeta(const pugi::xml_node& content_meta, v1::Story* story,
     story->set_urgency(ValidUrgency(urgency));
   }
   if (!story->has_first_created()) {
-    SetTime(Child(content_meta, "contentCreated"),
-            story->mutable_first_created());
+    SetTimeField(TimeOf(Child(content_meta, "contentCreated")), story,
+                 &v1::Story::mutable_first_created);
   }
   std::string language(Attribute(Child(content_meta, "language"), "tag"));
   if (!language.empty()) story->set_language(language);

@@ -82,11 +82,8 @@ std::vector<std::string> GetStrings(const object& item, std::string_view key) {
   return out;
 }
 
-void SetTime(const object& item, std::string_view key,
-             google::protobuf::Timestamp* timestamp) {
-  if (std::optional<absl::Time> time = ParseIsoTime(GetString(item, key))) {
-    ToTimestamp(*time, timestamp);
-  }
+std::optional<absl::Time> GetTime(const object& item, std::string_view key) {
+  return ParseIsoTime(GetString(item, key));
 }
 
 bool IsHtml(absl::string_view content_type, absl::string_view role) {
@@ -241,8 +238,10 @@ absl::Status ParseNinjs(absl::string_view text, v1::Story* story,
   story->set_source_story_id(GetText(item, "uri"));
   int version = GetInt(item, "version");
   if (version > 0) story->set_version(version);
-  SetTime(item, "firstcreated", story->mutable_first_created());
-  SetTime(item, "versioncreated", story->mutable_version_created());
+  SetTimeField(GetTime(item, "firstcreated"), story,
+               &v1::Story::mutable_first_created);
+  SetTimeField(GetTime(item, "versioncreated"), story,
+               &v1::Story::mutable_version_created);
   story->set_pub_status(PubStatusFromCode(GetString(item, "pubstatus")));
   story->set_urgency(ValidUrgency(GetInt(item, "urgency")));
   story->set_language(GetString(item, "language"));

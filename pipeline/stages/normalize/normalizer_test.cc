@@ -238,6 +238,21 @@ TEST(NormalizerTest, SameSourceIdAndVersionGiveTheSameId) {
   EXPECT_NE(normalizer->Normalize(other_feed)->id(), a);
 }
 
+TEST(NormalizerTest, AbsentTimesStayUnset) {
+  for (const char* payload :
+       {R"({"uri": "u", "headline": "H", "firstcreated": "not a time"})",
+        "<newsItem guid=\"g\"><contentMeta><headline>H</headline>"
+        "</contentMeta></newsItem>",
+        "<html><head><title>H</title></head><body><p>A paragraph of the "
+        "story that is long enough to count as article text on a page "
+        "like this one.</p></body></html>"}) {
+    absl::StatusOr<v1::Story> story = MakeNormalizer()->Normalize(Raw(payload));
+    ASSERT_TRUE(story.ok()) << story.status();
+    EXPECT_FALSE(story->has_first_created()) << payload;
+    EXPECT_FALSE(story->has_version_created()) << payload;
+  }
+}
+
 TEST(StoryIdTest, IsStable) {
   EXPECT_EQ(StoryId("ap", "urn:ap:1", 2, "", false),
             StoryId("ap", "urn:ap:1", 2, "ignored text", false));

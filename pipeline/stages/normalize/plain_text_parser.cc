@@ -93,6 +93,54 @@ std::string StripBullet(absl::string_view line) {
   return CleanDisplayText(line);
 }
 
+// Text with a line at least this long is not hard-wrapped: each line is a
+// paragraph (or a menu item, a teaser, a share button).
+constexpr size_t kUnwrappedLineBytes = 100;
+// A text with this many boilerplate lines is a dump of a web page.
+constexpr size_t kDumpFurnitureLines = 2;
+
+bool LooksLikeHeadline(absl::string_view line) {
+  return !IsBoilerplateLine(line) && CountWords(line) >= 4 &&
+         line.size() <= kMaxHeadlineBytes && !absl::EndsWith(line, ".");
+}
+
+// Cuts `text` into blocks: one a line when the text is not hard-wrapped
+// (or has no blank lines), else one a blank-line group, with list-like
+// groups cut into their lines. Each block remembers its group.
+std::vector<PageBlock> TextBlocks(absl::string_view text) {
+  std::vector<std::vector<std::string>> groups = LineBlocks(text);
+  bool wrapped = groups.size() > 1;
+  for (const std::vector<std::string>& lines : groups) {
+    for (const std::string& line : lines) {
+      if (line.size() >= kUnwrappedLineBytes) wrapped = false;
+    }
+  }
+  std::vector<PageBlock> blocks;
+  auto add = [&blocks](std::string block_text, int group) {
+    PageBlock block;
+    block.kind = PageBlock::Kind::kLine;
+    block.text = std::move(block_text);
+    block.group = group;
+    if (!block.text.empty()) blocks.push_back(std::move(block));
+  };
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const std::vector<std::string>& lines = groups[g];
+    if (!wrapped || IsListBlock(lines)) {
+      for (const std::string& line : lines) {
+        add(StripBullet(line), static_cast<int>(g));
+      }
+      continue;
+    }
+    std::string joined;
+    for (const std::string& line : lines) {
+      if (!joined.empty()) joined.push_back(' ');
+      joined += line;
+    }
+    add(CleanDisplayText(joined), static_cast<int>(g));
+  }
+  return blocks;
+}
+
 }  // namespace
 
 std::vector<std::string> SplitTextParagraphs(absl::string_view text) {
@@ -119,48 +167,38 @@ std::vector<std::string> SplitTextParagraphs(absl::string_view text) {
 }
 
 absl::Status ParsePlainText(absl::string_view text, v1::Story* story) {
-  // Blocks: paragraphs, and the lines of list-like blocks one by one.
-  std::vector<PageBlock> blocks;
-  std::vector<std::vector<std::string>> line_blocks = LineBlocks(text);
-  bool has_blank_lines = line_blocks.size() > 1;
-  for (const std::vector<std::string>& lines : line_blocks) {
-    if (!has_blank_lines || IsListBlock(lines)) {
-      for (const std::string& line : lines) {
-        PageBlock block;
-        block.kind = PageBlock::Kind::kLine;
-        block.text = StripBullet(line);
-        if (!block.text.empty()) blocks.push_back(std::move(block));
-      }
-      continue;
-    }
-    std::string joined;
-    for (const std::string& line : lines) {
-      if (!joined.empty()) joined.push_back(' ');
-      joined += line;
-    }
-    PageBlock block;
-    block.kind = PageBlock::Kind::kLine;
-    block.text = CleanDisplayText(joined);
-    if (!block.text.empty()) blocks.push_back(std::move(block));
-  }
+  std::vector<PageBlock> blocks = TextBlocks(text);
 
-  // The headline: the first line that is not page furniture.
-  size_t first_body = 0;
-  while (first_body < blocks.size() &&
-         IsBoilerplateLine(blocks[first_body].text)) {
-    ++first_body;
+  // A text dump of a web page (menus, share lines, cookie notices) gets its
+  // boilerplate removed; a clean story is kept whole.
+  size_t furniture = 0;
+  for (const PageBlock& block : blocks) {
+    if (IsBoilerplateLine(block.text) || IsBoilerplateHeading(block.text)) {
+      ++furniture;
+    }
   }
-  if (first_body < blocks.size() &&
-      blocks[first_body].text.size() <= kMaxHeadlineBytes) {
-    story->set_headline(blocks[first_body].text);
-    ++first_body;
+  bool page_dump = furniture >= kDumpFurnitureLines ||
+                   (!blocks.empty() && IsBoilerplateLine(blocks[0].text));
+
+  // The headline: the first line, or in a dump the first line that reads
+  // like a headline (not furniture, a few words, no final full stop).
+  size_t headline = 0;
+  while (page_dump && headline < blocks.size() &&
+         !LooksLikeHeadline(blocks[headline].text)) {
+    ++headline;
+  }
+  if (headline == blocks.size()) headline = 0;
+  size_t first_body = 0;
+  if (!blocks.empty() && blocks[headline].text.size() <= kMaxHeadlineBytes) {
+    story->set_headline(blocks[headline].text);
+    first_body = headline + 1;
   }
   std::vector<PageBlock> body(std::make_move_iterator(blocks.begin()) +
                                   static_cast<ptrdiff_t>(first_body),
                               std::make_move_iterator(blocks.end()));
 
   // A byline near the top is a field, not a paragraph.
-  for (size_t i = 0; i < body.size() && i < 3; ++i) {
+  for (size_t i = 0; i < body.size() && i < 6; ++i) {
     if (std::optional<std::string> byline = AsByline(body[i].text)) {
       story->set_byline(*byline);
       body.erase(body.begin() + static_cast<ptrdiff_t>(i));
@@ -168,15 +206,6 @@ absl::Status ParsePlainText(absl::string_view text, v1::Story* story) {
     }
   }
 
-  // A text dump of a web page gets its boilerplate removed; a clean story
-  // (no boilerplate line at all) is kept whole.
-  bool page_dump = first_body > 1;
-  for (const PageBlock& block : body) {
-    if (IsBoilerplateLine(block.text) || IsBoilerplateHeading(block.text)) {
-      page_dump = true;
-      break;
-    }
-  }
   std::vector<bool> keep(body.size(), true);
   if (page_dump) {
     keep = SelectArticleBlocks(body, story->headline());

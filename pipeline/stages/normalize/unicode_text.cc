@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "utf8proc.h"
 
@@ -99,6 +100,36 @@ class SpaceCollapser {
   bool pending_space_ = false;
 };
 
+// Returns true when every code point of valid UTF-8 `text` is one that NFC
+// leaves alone whatever surrounds it: everything below U+0300 (no
+// combining marks), general punctuation and currency signs (but not
+// U+2000 and U+2001, which have singleton decompositions). Most wire copy
+// passes, and skips utf8proc.
+bool IsTriviallyNfc(absl::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    unsigned char byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t c = 0;
+    utf8proc_ssize_t n = ValidSequenceAt(text, i, &c);
+    if (n <= 0) return false;
+    bool stable = c < 0x300 || (c >= 0x2002 && c <= 0x206F) ||
+                  (c >= 0x20A0 && c <= 0x20C0) || c == 0x2122;
+    if (!stable) return false;
+    i += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+bool IsAscii(absl::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void AppendUtf8(char32_t code_point, std::string* out) {
@@ -166,6 +197,7 @@ std::string RepairUtf8(absl::string_view text) {
 }
 
 std::string ToNfc(absl::string_view text) {
+  if (IsTriviallyNfc(text)) return std::string(text);
   return Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
 }
 
@@ -185,6 +217,21 @@ std::string CleanDisplayText(absl::string_view text) {
 }
 
 std::string FoldForMatching(absl::string_view text) {
+  if (IsAscii(text)) {
+    // ASCII folds to lower case; controls and spaces collapse.
+    std::string out;
+    out.reserve(text.size());
+    SpaceCollapser collapser(&out);
+    for (char c : text) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (IsSpace(u)) {
+        collapser.Space();
+      } else if (u >= 0x20 && u != 0x7F) {
+        collapser.Add(static_cast<char32_t>(absl::ascii_tolower(u)));
+      }
+    }
+    return out;
+  }
   std::string folded =
       Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
                     UTF8PROC_CASEFOLD | UTF8PROC_IGNORE | UTF8PROC_STRIPCC);

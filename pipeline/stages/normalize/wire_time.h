@@ -39,11 +39,23 @@ std::optional<absl::Time> ParseIptc7901Time(absl::string_view text);
 // "févr"), or 0.
 int MonthFromName(absl::string_view name);
 
+// Sets the Timestamp field of `message` that `mutable_field` returns to
+// `time`, when there is one; leaves the field unset otherwise.
+template <typename Message>
+void SetTimeField(std::optional<absl::Time> time, Message* message,
+                  google::protobuf::Timestamp* (Message::*mutable_field)());
+
 // Stores `time` in `timestamp`.
 void ToTimestamp(absl::Time time, google::protobuf::Timestamp* timestamp);
 
 // Returns the time `timestamp` holds.
 absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
+
+template <typename Message>
+void SetTimeField(std::optional<absl::Time> time, Message* message,
+                  google::protobuf::Timestamp* (Message::*mutable_field)()) {
+  if (time) ToTimestamp(*time, (message->*mutable_field)());
+}
 
 }  // namespace wirestream::normalize
 

@@ -1,0 +1,22 @@
+// libFuzzer target: the nitf parser on arbitrary input. The
+// parser's contract is valid UTF-8, so the input is repaired first, as the
+// Normalizer does. Built by scripts/fuzz.sh; under Bazel the seed corpus
+// runs through it as a regression test (fuzz_driver.cc).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "pipeline/stages/normalize/nitf_parser.h"
+#include "pipeline/stages/normalize/unicode_text.h"
+#include "wirestream/v1/story.pb.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace wirestream::normalize;  // NOLINT: a fuzz target
+  std::string text =
+      RepairUtf8(std::string(reinterpret_cast<const char*>(data), size));
+  wirestream::v1::Story story;
+  ParseHints hints;
+  absl::Status status = ParseNitf(text, &story, &hints);
+  (void)status;
+  return 0;
+}
