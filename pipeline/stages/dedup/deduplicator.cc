@@ -194,6 +194,8 @@ Deduplicator::Deduplicator(const DeduplicatorConfig& config,
   }
 }
 
+Deduplicator::~Deduplicator() = default;
+
 std::string Deduplicator::DomainOf(const Story& story, DomainMode mode) {
   if (mode == DomainMode::kSingle) return "all";
   absl::string_view language = story.language();
@@ -405,6 +407,10 @@ Deduplicator::Match Deduplicator::FindMatch(const Story& story, uint16_t domain,
       if (is_kill && !known_kill) {
         return {wirestream::v1::DEDUP_KIND_KILL, same_version, 1.0,
                 "source-id+version", false};
+      }
+      if (is_kill) {  // the kill notice re-sent
+        return {wirestream::v1::DEDUP_KIND_DUPLICATE, same_version, 1.0,
+                "source-id+version", true};
       }
       return flag_killed({wirestream::v1::DEDUP_KIND_DUPLICATE, same_version,
                           1.0, "source-id+version", true});

@@ -168,6 +168,7 @@ class Deduplicator {
   static absl::StatusOr<std::unique_ptr<Deduplicator>> Create(
       const DeduplicatorConfig& config);
 
+  ~Deduplicator();
   Deduplicator(const Deduplicator&) = delete;
   Deduplicator& operator=(const Deduplicator&) = delete;
 
