@@ -140,6 +140,10 @@ absl::Status ValidateDeduplicatorConfig(const DeduplicatorConfig& c) {
   if (c.shingle_size < 1 || c.shingle_size > 8) {
     return bad("shingle_size must be 1..8, got ", c.shingle_size);
   }
+  if (c.min_shingle_size < 1 || c.min_shingle_size > c.shingle_size) {
+    return bad("min_shingle_size must be 1..shingle_size, got ",
+               c.min_shingle_size);
+  }
   if (c.headline_weight < 0 || c.headline_weight > 8) {
     return bad("headline_weight must be 0..8, got ", c.headline_weight);
   }
@@ -154,12 +158,17 @@ absl::Status ValidateDeduplicatorConfig(const DeduplicatorConfig& c) {
         {"min_size_ratio", c.min_size_ratio},
         {"number_agreement", c.number_agreement},
         {"name_agreement", c.name_agreement},
-        {"short_item_resemblance", c.short_item_resemblance}}) {
+        {"short_item_resemblance", c.short_item_resemblance},
+        {"rewrite_resemblance", c.rewrite_resemblance},
+        {"rewrite_entity_agreement", c.rewrite_entity_agreement}}) {
     if (!(value >= 0.0 && value <= 1.0)) {
       return bad(name, " must be 0..1, got ", value);
     }
   }
   if (c.short_item_words < 0) return bad("short_item_words must be >= 0");
+  if (c.rewrite_min_entities < 0) {
+    return bad("rewrite_min_entities must be >= 0");
+  }
   if (c.max_bucket_entries < 1) return bad("max_bucket_entries must be >= 1");
   if (c.max_future_skew < absl::ZeroDuration()) {
     return bad("max_future_skew must be >= 0");
@@ -172,6 +181,8 @@ absl::StatusOr<std::unique_ptr<Deduplicator>> Deduplicator::Create(
   if (absl::Status s = ValidateDeduplicatorConfig(config); !s.ok()) return s;
   FingerprintOptions options;
   options.shingle_size = config.shingle_size;
+  options.min_shingle_size = config.min_shingle_size;
+  options.drop_stopwords = config.drop_stopwords;
   options.headline_weight = config.headline_weight;
   options.num_hashes = config.bands * config.rows;
   options.seed = config.seed;
@@ -509,26 +520,41 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
           comparable_sizes ? ContainmentFromResemblance(
                                  resemblance, fp.shingle_count, e.shingle_count)
                            : 0.0;
-      if (resemblance < config_.near_duplicate_resemblance &&
-          containment < config_.near_duplicate_containment) {
-        continue;
-      }
+      const bool strong = resemblance >= config_.near_duplicate_resemblance ||
+                          containment >= config_.near_duplicate_containment;
+      if (!strong && resemblance < config_.rewrite_resemblance) continue;
       similarity = std::max(resemblance, containment);
       const std::optional<double> names = EntityOverlap(fp.names, names_[slot]);
-      if (names && *names < config_.name_agreement) continue;
-      if (correction && e.source_key == source_key) {
-        // A correction may change the figures; the source vouches for it.
+      const std::optional<double> numbers =
+          EntityOverlap(fp.numbers, numbers_[slot]);
+      if (strong && correction && e.source_key == source_key) {
+        // A correction may change the figures; its source vouches for it.
+        if (names && *names < config_.name_agreement) continue;
         kind = wirestream::v1::DEDUP_KIND_UPDATE;
         method = "minhash+correction";
-      } else {
-        const std::optional<double> numbers =
-            EntityOverlap(fp.numbers, numbers_[slot]);
+      } else if (strong) {
+        if (names && *names < config_.name_agreement) continue;
         if (numbers && *numbers < config_.number_agreement) continue;
+      } else {
+        // A rewrite shares less text: every figure and name compared must
+        // agree, and there must be enough of them.
+        const int evidence = EntityEvidence(fp.names, names_[slot]) +
+                             EntityEvidence(fp.numbers, numbers_[slot]);
+        if (evidence < config_.rewrite_min_entities) continue;
+        if (names && *names < config_.rewrite_entity_agreement) continue;
+        if (numbers && *numbers < config_.rewrite_entity_agreement) continue;
+        method = "minhash+entities";
       }
     }
-    if (!best || similarity > best->similarity) {
-      best = Match{kind, slot, similarity, method, false};
+    // A correction from the story's own source outranks copies by others;
+    // otherwise the most similar candidate wins.
+    bool better = !best;
+    if (best) {
+      const bool update = kind == wirestream::v1::DEDUP_KIND_UPDATE;
+      const bool best_update = best->kind == wirestream::v1::DEDUP_KIND_UPDATE;
+      better = update != best_update ? update : similarity > best->similarity;
     }
+    if (better) best = Match{kind, slot, similarity, method, false};
   }
   return best;
 }

@@ -20,9 +20,11 @@
 //   3. MinHash-LSH candidates ("minhash"): a candidate whose estimated
 //      shingle resemblance (or containment, for trimmed copies) passes the
 //      threshold and whose numbers and names agree is a NEAR_DUPLICATE of
-//      it; from the same source with a correction marker in the headline
-//      ("CORRECTED", "REFILE", ...) it is an UPDATE. Short items (one-line
-//      urgents) must be near-identical, numbers and names equal.
+//      it; one with lower resemblance still is when all of many numbers
+//      and names agree ("minhash+entities": a rewrite). From the same
+//      source with a correction marker in the headline ("CORRECTED",
+//      "REFILE", ...) it is an UPDATE ("minhash+correction"). Short items
+//      (one-line urgents) must be near-identical, numbers and names equal.
 //   4. Otherwise NEW, the first story of its own cluster.
 // A canceled or withheld story is a KILL in the cluster it matched (or its
 // own) and marks that cluster; later duplicates and near-duplicates of a
@@ -78,26 +80,40 @@ struct DeduplicatorConfig {
   int64_t memory_budget_bytes = int64_t{512} << 20;
   DomainMode domain_mode = DomainMode::kLanguage;
 
-  // Words per shingle.
-  int shingle_size = 3;
+  // Words per shingle: every run of min_shingle_size to shingle_size
+  // words (after stopwords are dropped) is a shingle. Single content words
+  // keep rewrites similar; the number and name checks below supply the
+  // precision that longer shingles would (see README.md).
+  int shingle_size = 1;
+  int min_shingle_size = 1;
+  // Leave English function words out of shingles.
+  bool drop_stopwords = true;
   // Extra copies of each headline shingle.
-  int headline_weight = 2;
+  int headline_weight = 1;
   // LSH banding of the MinHash signature: bands * rows hash functions;
   // two stories become candidates when all rows of one band agree.
-  int bands = 16;
+  int bands = 20;
   int rows = 3;
-  // Near-duplicate when the estimated shingle resemblance reaches this ...
-  double near_duplicate_resemblance = 0.5;
+  // A candidate is a near-duplicate when its estimated shingle
+  // resemblance reaches this ...
+  double near_duplicate_resemblance = 0.55;
   // ... or the smaller story's shingles are contained in the larger's to
   // this degree and the smaller has at least min_size_ratio of the larger's
-  // shingles (trimmed copies).
+  // shingles (trimmed copies) ...
   double near_duplicate_containment = 0.8;
   double min_size_ratio = 0.25;
-  // Overlap coefficients the numbers and the names of two stories must
-  // reach (when both have some): template stories with other figures or
-  // subjects are not duplicates.
+  // ... and the overlap coefficients of their numbers and of their names
+  // reach these (when both have some): template stories with other figures
+  // or subjects are not duplicates.
   double number_agreement = 0.6;
-  double name_agreement = 0.5;
+  double name_agreement = 0.7;
+  // A rewrite shares less text: a candidate whose resemblance only reaches
+  // rewrite_resemblance is a near-duplicate when at least
+  // rewrite_min_entities numbers and names were compared and both
+  // overlaps reach rewrite_entity_agreement.
+  double rewrite_resemblance = 0.35;
+  double rewrite_entity_agreement = 0.9;
+  int rewrite_min_entities = 4;
   // Stories with fewer words than this are short items: they only match
   // another story as a NEAR_DUPLICATE when the resemblance reaches
   // short_item_resemblance and their numbers and names are equal.

@@ -128,7 +128,7 @@ TEST(DeduplicatorTest, FirstStoryIsNewAndStartsItsCluster) {
   EXPECT_EQ(entry.cluster_id(), "");  // its own
   EXPECT_EQ(entry.kind(), wirestream::v1::DEDUP_KIND_NEW);
   EXPECT_EQ(entry.event_time().seconds(), absl::ToUnixSeconds(kT0));
-  EXPECT_EQ(entry.minhash().size(), 48u);
+  EXPECT_EQ(entry.minhash().size(), 60u);  // 20 bands of 3 rows
   EXPECT_EQ(entry.version(), 1);
   EXPECT_EQ(dedup->stats().entries, 1);
   EXPECT_EQ(dedup->stats().verdicts[wirestream::v1::DEDUP_KIND_NEW], 1);
@@ -535,20 +535,24 @@ TEST(DeduplicatorTest, ReportsBytesPerEntry) {
   auto dedup = MakeDeduplicator();
   std::vector<StateChange> changes;
   for (int i = 0; i < 200; ++i) {
+    // Words of their own, so every story takes a cell in every LSH band.
+    std::string words;
+    for (char c = 'a'; c <= 'l'; ++c) {
+      absl::StrAppend(&words, " w", i, std::string(1, c));
+    }
     dedup->Judge(StoryBuilder(absl::StrCat("story-id-", i))
                      .Source("ap", absl::StrCat("ap-", i), 1)
                      .Headline(absl::StrCat("Headline ", i))
-                     .Paragraph(absl::StrCat("Body of story ", i,
-                                             " with a few words in it."))
+                     .Paragraph(words)
                      .Time(kT0 + absl::Seconds(i))
                      .Build(),
                  kT0, &changes);
   }
   const DedupStats stats = dedup->stats();
   EXPECT_EQ(stats.entries, 200);
-  // Record (48) + signature (48) + sketches (36) + id (32) + time order (4)
-  // + 18 index cells (144) + cluster (40): 352 bytes.
-  EXPECT_EQ(stats.bytes_per_entry(), 352.0);
+  // Record (48) + signature (60) + sketches (36) + id (32) + time order (4)
+  // + 22 index cells (176) + cluster (40): 396 bytes.
+  EXPECT_EQ(stats.bytes_per_entry(), 396.0);
   EXPECT_GE(stats.allocated_bytes, stats.bytes / 2);
   EXPECT_LE(stats.allocated_bytes, stats.bytes * 2);
 }
@@ -598,8 +602,8 @@ TEST(DeduplicatorTest, RestoredStateCatchesWhatWasSeenBefore) {
   EXPECT_EQ(stats.entries, 3);
   EXPECT_EQ(stats.restored_entries, 3);
   EXPECT_EQ(stats.restore_errors, 1);
-  // The bridge's entry (312 bytes) and its cluster (40) are gone.
-  EXPECT_EQ(stats.bytes, bytes_before - 312 - 40);
+  // The bridge's entry (356 bytes) and its cluster (40) are gone.
+  EXPECT_EQ(stats.bytes, bytes_before - 356 - 40);
 
   std::vector<StateChange> changes;
   DedupVerdict v = after->Judge(Acme(), kT0, &changes);

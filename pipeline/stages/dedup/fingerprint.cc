@@ -92,6 +92,36 @@ void ForEachWord(absl::string_view text, std::string& scratch, F f) {
   }
 }
 
+// English function words (and the reporting verb "said"), left out of
+// shingles: they carry no subject, and without them two unrelated stories
+// share almost no shingles, which keeps LSH buckets small.
+bool IsStopword(absl::string_view word) {
+  static const auto* const kStopwords =
+      new absl::flat_hash_set<absl::string_view>{
+          "a",       "about",   "above",  "after",   "again",   "against",
+          "all",     "also",    "am",     "an",      "and",     "any",
+          "are",     "as",      "at",     "be",      "because", "been",
+          "before",  "being",   "below",  "between", "both",    "but",
+          "by",      "can",     "could",  "did",     "do",      "does",
+          "doing",   "down",    "during", "each",    "few",     "for",
+          "from",    "further", "had",    "has",     "have",    "having",
+          "he",      "her",     "here",   "hers",    "herself", "him",
+          "himself", "his",     "how",    "i",       "if",      "in",
+          "into",    "is",      "it",     "its",     "itself",  "just",
+          "me",      "more",    "most",   "my",      "no",      "nor",
+          "not",     "now",     "of",     "off",     "on",      "once",
+          "only",    "or",      "other",  "our",     "ours",    "out",
+          "over",    "own",     "s",      "said",    "same",    "says",
+          "she",     "should",  "so",     "some",    "such",    "t",
+          "than",    "that",    "the",    "their",   "theirs",  "them",
+          "then",    "there",   "these",  "they",    "this",    "those",
+          "through", "to",      "too",    "under",   "until",   "up",
+          "very",    "was",     "we",     "were",    "what",    "when",
+          "where",   "which",   "while",  "who",     "whom",    "why",
+          "will",    "with",    "would",  "you",     "your",    "yours"};
+  return kStopwords->contains(word);
+}
+
 // Words that end a sentence only in appearance ("Mr. Smith", "Nov. 28"),
 // lower case without dots.
 bool IsAbbreviation(absl::string_view lower) {
@@ -206,10 +236,18 @@ EntitySketch MakeEntitySketch(std::vector<uint16_t> hashes) {
   return sketch;
 }
 
-std::optional<double> EntityOverlap(const EntitySketch& a,
-                                    const EntitySketch& b) {
-  // Below `upper` both sketches hold every member of their sets, so the
-  // members there are a uniform sample of each set (hashes are random).
+namespace {
+
+struct Comparison {
+  int in_a = 0;
+  int in_b = 0;
+  int common = 0;
+};
+
+// Compares the members of both sketches in the hash range both cover
+// completely: below it, each sketch holds every member of its set, so the
+// members there are a uniform sample of each set (hashes are random).
+Comparison Compare(const EntitySketch& a, const EntitySketch& b) {
   uint32_t upper = 0x10000;
   if (!a.complete() && a.size > 0) {
     upper = std::min<uint32_t>(upper, a.hashes[a.size - 1] + 1u);
@@ -217,15 +255,12 @@ std::optional<double> EntityOverlap(const EntitySketch& a,
   if (!b.complete() && b.size > 0) {
     upper = std::min<uint32_t>(upper, b.hashes[b.size - 1] + 1u);
   }
-  int in_a = 0, in_b = 0, common = 0;
-  int i = 0, j = 0;
-  while (i < a.size && a.hashes[i] < upper) ++i;
-  in_a = i;
-  while (j < b.size && b.hashes[j] < upper) ++j;
-  in_b = j;
-  for (i = 0, j = 0; i < in_a && j < in_b;) {
+  Comparison c;
+  while (c.in_a < a.size && a.hashes[c.in_a] < upper) ++c.in_a;
+  while (c.in_b < b.size && b.hashes[c.in_b] < upper) ++c.in_b;
+  for (int i = 0, j = 0; i < c.in_a && j < c.in_b;) {
     if (a.hashes[i] == b.hashes[j]) {
-      ++common;
+      ++c.common;
       ++i;
       ++j;
     } else if (a.hashes[i] < b.hashes[j]) {
@@ -234,8 +269,21 @@ std::optional<double> EntityOverlap(const EntitySketch& a,
       ++j;
     }
   }
-  if (in_a == 0 || in_b == 0) return std::nullopt;
-  return static_cast<double>(common) / std::min(in_a, in_b);
+  return c;
+}
+
+}  // namespace
+
+std::optional<double> EntityOverlap(const EntitySketch& a,
+                                    const EntitySketch& b) {
+  const Comparison c = Compare(a, b);
+  if (c.in_a == 0 || c.in_b == 0) return std::nullopt;
+  return static_cast<double>(c.common) / std::min(c.in_a, c.in_b);
+}
+
+int EntityEvidence(const EntitySketch& a, const EntitySketch& b) {
+  const Comparison c = Compare(a, b);
+  return std::min(c.in_a, c.in_b);
 }
 
 absl::StatusOr<std::unique_ptr<Fingerprinter>> Fingerprinter::Create(
@@ -264,10 +312,12 @@ Fingerprinter::Fingerprinter(const FingerprintOptions& options)
     multipliers_[i] = SplitMix(state) | 1;  // odd: a bijection mod 2^64
     offsets_[i] = SplitMix(state);
   }
-  const std::string id = absl::StrCat(
-      "fingerprint/v1 shingle=", options.shingle_size,
-      " headline=", options.headline_weight, " hashes=", options.num_hashes,
-      " seed=", options.seed, " sketch=", kEntitySketchSize);
+  const std::string id =
+      absl::StrCat("fingerprint/v1 shingle=", options.min_shingle_size, "..",
+                   options.shingle_size, " headline=", options.headline_weight,
+                   " hashes=", options.num_hashes, " seed=", options.seed,
+                   " sketch=", kEntitySketchSize,
+                   " stopwords=", options.drop_stopwords ? "dropped" : "kept");
   scheme_ = XXH32(id.data(), id.size(), 0);
 }
 
@@ -281,8 +331,12 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
   std::vector<uint16_t>& entities = entity_scratch_;
   entities.clear();
   word_hashes_.clear();
+  int words = 0;
   ForEachWord(text, fold_scratch_, [&](absl::string_view word, bool numeric) {
-    word_hashes_.push_back(Hash64(word, kWordSeed));
+    ++words;
+    if (!options_.drop_stopwords || numeric || !IsStopword(word)) {
+      word_hashes_.push_back(Hash64(word, kWordSeed));
+    }
     if (numeric) {
       entities.push_back(static_cast<uint16_t>(Hash64(word, kNumberSeed)));
     }
@@ -296,8 +350,8 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
         }
       });
   fp.numbers = MakeEntitySketch(entities);
-  fp.word_count = static_cast<uint16_t>(std::min<size_t>(
-      word_hashes_.size(), std::numeric_limits<uint16_t>::max()));
+  fp.word_count = static_cast<uint16_t>(
+      std::min<int>(words, std::numeric_limits<uint16_t>::max()));
 
   // Names from the body's display text and the dateline.
   entities.clear();
@@ -317,27 +371,38 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
   fp.names = MakeEntitySketch(entities);
 
   // Shingles of the text, plus weighted copies of the headline's.
-  const int k = options_.shingle_size;
   shingles_.clear();
+  // Every run of min_shingle_size..shingle_size words is a shingle.
   auto add_shingles = [&](const std::vector<uint64_t>& words, uint64_t salt) {
     if (words.empty()) return;
-    const size_t count =
-        words.size() >= static_cast<size_t>(k) ? words.size() - k + 1 : 1;
-    const size_t width = std::min<size_t>(k, words.size());
-    for (size_t i = 0; i < count; ++i) {
-      uint64_t s = words[i];
-      for (size_t j = 1; j < width; ++j)
-        s = Mix(s * kShingleMul + words[i + j]);
+    for (int k = options_.min_shingle_size; k <= options_.shingle_size; ++k) {
+      if (k > 1 && words.size() < static_cast<size_t>(k)) break;
+      const uint64_t width_salt = salt ^ (kShingleMul * k);
+      for (size_t i = 0; i + k <= words.size(); ++i) {
+        uint64_t s = words[i];
+        for (int j = 1; j < k; ++j) s = Mix(s * kShingleMul + words[i + j]);
+        shingles_.push_back(Mix(s ^ width_salt));
+      }
+    }
+    if (words.size() < static_cast<size_t>(options_.min_shingle_size)) {
+      // Fewer words than the smallest shingle: one shingle of them all.
+      uint64_t s = words[0];
+      for (size_t j = 1; j < words.size(); ++j) {
+        s = Mix(s * kShingleMul + words[j]);
+      }
       shingles_.push_back(Mix(s ^ salt));
     }
   };
   add_shingles(word_hashes_, 0);
   if (options_.headline_weight > 0 && !story.headline().empty()) {
     std::vector<uint64_t> headline_words;
-    ForEachWord(FoldText(story.headline()), fold_scratch_,
-                [&](absl::string_view word, bool) {
-                  headline_words.push_back(Hash64(word, kWordSeed));
-                });
+    ForEachWord(
+        FoldText(story.headline()), fold_scratch_,
+        [&](absl::string_view word, bool numeric) {
+          if (!options_.drop_stopwords || numeric || !IsStopword(word)) {
+            headline_words.push_back(Hash64(word, kWordSeed));
+          }
+        });
     for (int copy = 1; copy <= options_.headline_weight; ++copy) {
       add_shingles(headline_words, kCopySalt * copy);
     }

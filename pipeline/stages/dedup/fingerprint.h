@@ -69,9 +69,17 @@ EntitySketch MakeEntitySketch(std::vector<uint16_t> hashes);
 std::optional<double> EntityOverlap(const EntitySketch& a,
                                     const EntitySketch& b);
 
+// Returns how many members of the smaller side EntityOverlap compared: the
+// weight of its evidence (0 when it returns nullopt).
+int EntityEvidence(const EntitySketch& a, const EntitySketch& b);
+
 struct FingerprintOptions {
-  // Words per shingle.
+  // Words per shingle: every run of min_shingle_size to shingle_size
+  // words (after stopwords are dropped) is a shingle.
   int shingle_size = 3;
+  int min_shingle_size = 3;
+  // Leave English function words out of shingles.
+  bool drop_stopwords = true;
   // Extra copies of each headline shingle (0: the headline counts once, as
   // part of the normalized text).
   int headline_weight = 2;
