@@ -16,6 +16,8 @@ using ::wirestream::v1::DedupVerdict;
 using ::wirestream::v1::Story;
 
 constexpr int kMaxDomains = 4096;
+// Index cells hold 24-bit slots.
+constexpr int64_t kMaxEntries = (int64_t{1} << 24) - 2;
 // An index cell is 4 bytes; tables stay between 35% and 70% full, so each
 // cell accounts for 8 bytes.
 constexpr int64_t kBytesPerIndexCell = 8;
@@ -24,6 +26,7 @@ enum EntryFlags : uint8_t {
   kLive = 1,
   kRoot = 2,        // the first story of its cluster: its id is the cluster's
   kComparable = 4,  // has a signature under the current fingerprint scheme
+  kIndexed = 8,     // in the indexes, and counted in accounted_bytes_
 };
 
 int64_t HeapBytes(const std::string& s) {
@@ -381,7 +384,6 @@ DedupVerdict Deduplicator::Judge(const Story& story, absl::Time record_time,
   IndexEntry(slot);
   AddToTimeOrder(slot);
   ++live_entries_;
-  accounted_bytes_ += EntryBytes(slot);
   changes->push_back({EntryKey(slot), Serialize(slot)});
   ExpireAndEvict(changes);
   return verdict;
@@ -616,16 +618,20 @@ void Deduplicator::IndexEntry(uint32_t slot) {
       }
     }
   }
+  e.flags |= kIndexed;
+  accounted_bytes_ += EntryBytes(slot);
 }
 
 void Deduplicator::RemoveEntry(uint32_t slot) {
   Entry& e = entries_[slot];
-  accounted_bytes_ -= EntryBytes(slot);
-  if (e.source_story_key != 0) source_index_.Remove(slot);
-  if (e.text_key != 0) text_index_.Remove(slot);
-  for (int band = 0; band < config_.bands; ++band) {
-    if (e.indexed_bands & (uint32_t{1} << band)) {
-      band_index_[band].Remove(slot);
+  if (e.flags & kIndexed) {
+    accounted_bytes_ -= EntryBytes(slot);
+    if (e.source_story_key != 0) source_index_.Remove(slot);
+    if (e.text_key != 0) text_index_.Remove(slot);
+    for (int band = 0; band < config_.bands; ++band) {
+      if (e.indexed_bands & (uint32_t{1} << band)) {
+        band_index_[band].Remove(slot);
+      }
     }
   }
   heap_bytes_ -= HeapBytes(ids_[slot]);
@@ -677,7 +683,8 @@ void Deduplicator::ExpireAndEvict(std::vector<StateChange>* changes) {
       by_minute_.erase(oldest);
     }
   }
-  while (accounted_bytes_ > config_.memory_budget_bytes &&
+  while ((accounted_bytes_ > config_.memory_budget_bytes ||
+          live_entries_ >= kMaxEntries) &&
          !by_minute_.empty()) {
     auto oldest = by_minute_.begin();
     const uint32_t slot = oldest->second.back();
@@ -698,7 +705,7 @@ void Deduplicator::Restore(absl::string_view key,
   if (!value) return;
   DedupStateEntry in;
   if (!in.ParseFromArray(value->data(), static_cast<int>(value->size())) ||
-      in.story_id().empty()) {
+      in.story_id().empty() || live_entries_ >= kMaxEntries) {
     ++counters_.restore_errors;
     return;
   }
@@ -756,9 +763,8 @@ void Deduplicator::Restore(absl::string_view key,
   } else if (in.kind() == wirestream::v1::DEDUP_KIND_UPDATE) {
     clusters_[e.cluster].killed = false;
   }
-  IndexEntry(slot);
+  // Indexed in FinishRestore, once the tables can be sized for all.
   ++live_entries_;
-  accounted_bytes_ += EntryBytes(slot);
   watermark_ = std::max(watermark_, e.event_time);
   restore_slots_.emplace(std::string(key), slot);
 }
@@ -766,9 +772,16 @@ void Deduplicator::Restore(absl::string_view key,
 void Deduplicator::FinishRestore(std::vector<StateChange>* changes) {
   restore_slots_ = {};
   restore_clusters_ = {};
+  const size_t live = static_cast<size_t>(live_entries_);
+  source_index_.Reserve(source_index_.size() + live);
+  text_index_.Reserve(text_index_.size() + live);
+  for (auto& band : band_index_) band.Reserve(band.size() + live);
   by_minute_.clear();
   for (uint32_t slot = 0; slot < entries_.size(); ++slot) {
-    if (entries_[slot].flags & kLive) AddToTimeOrder(slot);
+    const uint8_t flags = entries_[slot].flags;
+    if (!(flags & kLive)) continue;
+    if (!(flags & kIndexed)) IndexEntry(slot);
+    AddToTimeOrder(slot);
   }
   counters_.restored_entries += live_entries_;
   ExpireAndEvict(changes);

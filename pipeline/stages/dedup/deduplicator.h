@@ -165,7 +165,8 @@ struct DedupStats {
   int64_t expirations = 0;
   // Entries restored from the changelog.
   int64_t restored_entries = 0;
-  // Changelog records that could not be parsed (skipped).
+  // Changelog records that could not be parsed, or found the state full
+  // (16.7M entries a partition), and were skipped.
   int64_t restore_errors = 0;
   // LSH candidates compared (summed over stories).
   int64_t candidates = 0;

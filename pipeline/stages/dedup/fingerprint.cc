@@ -415,16 +415,35 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
   if (shingles_.empty()) return fp;
 
   const int n = options_.num_hashes;
-  minimums_.assign(n, std::numeric_limits<uint64_t>::max());
+  minimums_.resize(n);
   const uint64_t* mul = multipliers_.data();
   const uint64_t* off = offsets_.data();
-  uint64_t* mins = minimums_.data();
-  for (uint64_t s : shingles_) {
-    for (int i = 0; i < n; ++i) {
-      const uint64_t v = mul[i] * s + off[i];
-      mins[i] = v < mins[i] ? v : mins[i];
+  const uint64_t* shingles = shingles_.data();
+  const size_t count = shingles_.size();
+  // Four hash functions at a time, their minimums kept in registers.
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    uint64_t m0 = ~uint64_t{0}, m1 = m0, m2 = m0, m3 = m0;
+    for (size_t k = 0; k < count; ++k) {
+      const uint64_t x = shingles[k];
+      m0 = std::min(m0, mul[i] * x + off[i]);
+      m1 = std::min(m1, mul[i + 1] * x + off[i + 1]);
+      m2 = std::min(m2, mul[i + 2] * x + off[i + 2]);
+      m3 = std::min(m3, mul[i + 3] * x + off[i + 3]);
     }
+    minimums_[i] = m0;
+    minimums_[i + 1] = m1;
+    minimums_[i + 2] = m2;
+    minimums_[i + 3] = m3;
   }
+  for (; i < n; ++i) {
+    uint64_t m = ~uint64_t{0};
+    for (size_t k = 0; k < count; ++k) {
+      m = std::min(m, mul[i] * shingles[k] + off[i]);
+    }
+    minimums_[i] = m;
+  }
+  const uint64_t* mins = minimums_.data();
   // The minimum's top bits are mostly zero; bits 32..39 are uniform for any
   // set smaller than ~16 million shingles.
   fp.minhash.resize(n);

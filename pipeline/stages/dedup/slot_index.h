@@ -2,9 +2,10 @@
 //
 // SlotIndex is a compact hash multimap from 64-bit keys to entry slots: an
 // open-addressing table (linear probing, backward-shift deletion) whose
-// cells hold only the slot, 4 bytes each. The key of a stored slot is
-// recomputed by the caller's KeyOf(slot), so an entry must keep what its key
-// derives from until it is removed from the index.
+// cells are 4 bytes: a 24-bit slot and an 8-bit tag of the key's hash. The
+// key of a stored slot is recomputed by the caller's KeyOf(slot) (only when
+// the tag matches, on lookups), so an entry must keep what its key derives
+// from until it is removed from the index.
 //
 //   auto key_of = [&](uint32_t slot) { return entries[slot].text_key; };
 //   SlotIndex<decltype(key_of)> index(key_of, /*salt=*/1);
@@ -27,28 +28,34 @@ namespace wirestream::stages::dedup {
 template <typename KeyOf>
 class SlotIndex {
  public:
+  // Slots must be below this (24 bits; the cell's top byte is a tag).
+  static constexpr uint32_t kMaxSlots = (uint32_t{1} << 24) - 1;
+
   SlotIndex(KeyOf key_of, uint64_t salt)
       : key_of_(std::move(key_of)), salt_(salt) {
     cells_.assign(kInitialCapacity, 0);
     mask_ = kInitialCapacity - 1;
   }
 
-  // Inserts `slot` under key_of(slot). When `max_per_key` > 0 and that many
-  // slots already share the key, leaves the index unchanged and returns
-  // false.
+  // Inserts `slot` (< kMaxSlots) under key_of(slot). When `max_per_key` > 0
+  // and that many slots already share the key, leaves the index unchanged
+  // and returns false.
   bool Insert(uint32_t slot, int max_per_key = 0) {
+    assert(slot < kMaxSlots);
     if ((size_ + 1) * 10 > cells_.size() * 7) Grow();
     const uint64_t key = key_of_(slot);
-    size_t i = Home(key);
+    const uint64_t h = Hash(key);
+    const uint32_t tag = Tag(h);
+    size_t i = h & mask_;
     int same = 0;
     while (cells_[i] != 0) {
-      if (max_per_key > 0 && key_of_(cells_[i] - 1) == key &&
-          ++same >= max_per_key) {
+      if (max_per_key > 0 && (cells_[i] & kTagMask) == tag &&
+          key_of_(SlotOf(cells_[i])) == key && ++same >= max_per_key) {
         return false;
       }
       i = (i + 1) & mask_;
     }
-    cells_[i] = slot + 1;
+    cells_[i] = tag | (slot + 1);
     ++size_;
     return true;
   }
@@ -56,10 +63,13 @@ class SlotIndex {
   // Removes `slot`, which must have been inserted (and key_of(slot) must
   // still return the key it was inserted under).
   void Remove(uint32_t slot) {
-    size_t i = Home(key_of_(slot));
-    while (cells_[i] != slot + 1) {
-      assert(cells_[i] != 0 && "slot not in index");
-      if (cells_[i] == 0) return;
+    size_t i = Hash(key_of_(slot)) & mask_;
+    while (true) {
+      if (cells_[i] == 0) {
+        assert(false && "slot not in index");
+        return;
+      }
+      if (SlotOf(cells_[i]) == slot) break;
       i = (i + 1) & mask_;
     }
     // Backward-shift: pull later cells of the run into the hole unless
@@ -69,7 +79,7 @@ class SlotIndex {
     while (true) {
       j = (j + 1) & mask_;
       if (cells_[j] == 0) break;
-      const size_t home = Home(key_of_(cells_[j] - 1));
+      const size_t home = Hash(key_of_(SlotOf(cells_[j]))) & mask_;
       const bool stays =
           hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
       if (stays) continue;
@@ -80,12 +90,23 @@ class SlotIndex {
     --size_;
   }
 
-  // Calls f(slot) for every slot stored under `key`.
+  // Calls f(slot) for every slot stored under `key`. Cells whose tag
+  // differs are skipped without computing their key.
   template <typename F>
   void ForEach(uint64_t key, F&& f) const {
-    for (size_t i = Home(key); cells_[i] != 0; i = (i + 1) & mask_) {
-      if (key_of_(cells_[i] - 1) == key) f(cells_[i] - 1);
+    const uint64_t h = Hash(key);
+    const uint32_t tag = Tag(h);
+    for (size_t i = h & mask_; cells_[i] != 0; i = (i + 1) & mask_) {
+      if ((cells_[i] & kTagMask) == tag && key_of_(SlotOf(cells_[i])) == key) {
+        f(SlotOf(cells_[i]));
+      }
     }
+  }
+
+  // Makes room for `n` slots in all, so that inserting up to them does not
+  // grow (and rehash) the table.
+  void Reserve(size_t n) {
+    while (n * 10 > cells_.size() * 7) Grow();
   }
 
   // Removes every slot and returns to the initial capacity.
@@ -105,13 +126,21 @@ class SlotIndex {
 
  private:
   static constexpr size_t kInitialCapacity = 16;
+  static constexpr uint32_t kTagMask = 0xFF000000u;
 
-  size_t Home(uint64_t key) const {
+  // A cell: the key's tag in the top byte, slot + 1 below (0: empty).
+  static uint32_t SlotOf(uint32_t cell) { return (cell & ~kTagMask) - 1; }
+  static uint32_t Tag(uint64_t h) {
+    return static_cast<uint32_t>(h >> 32) & kTagMask;
+  }
+  uint64_t Hash(uint64_t key) const {
     uint64_t x = key ^ salt_;
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdULL;
     x ^= x >> 33;
-    return static_cast<size_t>(x) & mask_;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
   }
 
   void Grow() {
@@ -121,7 +150,7 @@ class SlotIndex {
     mask_ = cells_.size() - 1;
     for (uint32_t cell : old) {
       if (cell == 0) continue;
-      size_t i = Home(key_of_(cell - 1));
+      size_t i = Hash(key_of_(SlotOf(cell))) & mask_;
       while (cells_[i] != 0) i = (i + 1) & mask_;
       cells_[i] = cell;
     }

@@ -160,6 +160,9 @@ int main(int argc, char** argv) {
     // Negatives: pairs of different clusters inside the window whose
     // numbers and names agree, by resemblance.
     std::vector<std::pair<double, std::string>> negatives;
+    double background_sum = 0;
+    int64_t background_pairs = 0;
+    std::array<int64_t, 10> background_histogram{};
     for (size_t i = 0; i < fps.size(); ++i) {
       for (size_t j = 0; j < i; ++j) {
         const LabeledStory& a = set->stories[i];
@@ -167,6 +170,12 @@ int main(int argc, char** argv) {
         if (a.expected_cluster == b.expected_cluster) continue;
         if (a.variant == "kill" || b.variant == "kill") continue;
         if (absl::AbsDuration(a.arrival - b.arrival) > config.window) continue;
+        {
+          const double r = EstimateResemblance(fps[i].minhash, fps[j].minhash);
+          background_sum += r;
+          ++background_pairs;
+          ++background_histogram[std::min(9, static_cast<int>(r * 10))];
+        }
         auto numbers = EntityOverlap(fps[i].numbers, fps[j].numbers);
         auto names = EntityOverlap(fps[i].names, fps[j].names);
         if (numbers && *numbers < config.number_agreement) continue;
@@ -181,6 +190,19 @@ int main(int argc, char** argv) {
                             names ? absl::StrFormat("%.2f", *names) : "-"));
       }
     }
+    std::cout << absl::StrFormat(
+        "\nstories of different clusters (%d pairs): mean R %.4f; R >= 0.1: "
+        "%.2f%%, >= 0.2: %.2f%%, >= 0.3: %.3f%%\n",
+        background_pairs, background_sum / background_pairs,
+        100.0 * (background_pairs - background_histogram[0]) / background_pairs,
+        100.0 *
+            (background_pairs - background_histogram[0] -
+             background_histogram[1]) /
+            background_pairs,
+        100.0 *
+            (background_pairs - background_histogram[0] -
+             background_histogram[1] - background_histogram[2]) /
+            background_pairs);
     std::sort(negatives.rbegin(), negatives.rend());
     std::cout << "\ndifferent clusters whose numbers and names agree, by R:\n";
     for (size_t i = 0; i < std::min<size_t>(25, negatives.size()); ++i) {
