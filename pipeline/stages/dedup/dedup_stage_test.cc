@@ -1,0 +1,408 @@
+#include "pipeline/stages/dedup/dedup_stage.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "pipeline/stages/dedup/testing/fake_changelog.h"
+#include "pipeline/stages/dedup/testing/story_builder.h"
+#include "wirestream/v1/dedup_state.pb.h"
+#include "wirestream/v1/dedup_verdict.pb.h"
+
+namespace wirestream::stages::dedup {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+using ::wirestream::v1::DedupedStory;
+using ::wirestream::v1::Story;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1732788000);
+
+Story Quake(absl::string_view id, absl::string_view source,
+            absl::string_view ssid, int version = 1, absl::Time t = kT0) {
+  return StoryBuilder(id)
+      .Source(source, ssid, version)
+      .Headline(
+          "Strong earthquake shakes northern Japan, tsunami warning "
+          "issued")
+      .Paragraph(
+          "A magnitude 6.8 earthquake struck off the coast of northern "
+          "Japan on Thursday, the Japan Meteorological Agency said, "
+          "prompting a tsunami warning for Aomori and Iwate "
+          "prefectures.")
+      .Paragraph(
+          "The quake hit at 5:42 p.m. local time at a depth of 20 "
+          "kilometres, the agency said. Waves of up to one metre were "
+          "expected along the Pacific coast.")
+      .Paragraph(
+          "There were no immediate reports of damage or injuries. "
+          "Tohoku Electric Power said it was checking its Higashidori "
+          "nuclear plant.")
+      .Paragraph(
+          "East Japan Railway suspended some Shinkansen bullet train "
+          "services between Tokyo and Shin-Aomori as a precaution.")
+      .Dateline("TOKYO", "Nov. 28")
+      .Time(t)
+      .Build();
+}
+
+// Another outlet's edit: new headline, last paragraph dropped.
+Story QuakeRewrite(absl::string_view id) {
+  return StoryBuilder(id)
+      .Source("nippon-daily", id, 1)
+      .Headline("Tsunami warning after 6.8 quake off northern Japan")
+      .Paragraph(
+          "A magnitude 6.8 earthquake struck off the coast of northern "
+          "Japan on Thursday, the Japan Meteorological Agency said, "
+          "prompting a tsunami warning for Aomori and Iwate "
+          "prefectures.")
+      .Paragraph(
+          "The quake hit at 5:42 p.m. local time at a depth of 20 "
+          "kilometres, the agency said. Waves of up to one metre were "
+          "expected along the Pacific coast.")
+      .Paragraph(
+          "There were no immediate reports of damage or injuries. "
+          "Tohoku Electric Power said it was checking its Higashidori "
+          "nuclear plant.")
+      .Dateline("TOKYO", "Nov. 28")
+      .Time(kT0 + absl::Minutes(20))
+      .Build();
+}
+
+runtime::InputRecord Record(const Story& story, int32_t partition = 0,
+                            int64_t offset = 0) {
+  runtime::InputRecord record;
+  record.topic = "wire.stories";
+  record.partition = partition;
+  record.offset = offset;
+  record.key = "en";
+  record.value = story.SerializeAsString();
+  record.headers = {{"trace", "t-1"}};
+  record.timestamp = kT0;
+  return record;
+}
+
+std::unique_ptr<DedupStage> MakeStage(DedupStageConfig config = {}) {
+  auto stage = DedupStage::Create(config);
+  EXPECT_TRUE(stage.ok()) << stage.status();
+  return *std::move(stage);
+}
+
+// The outputs for the stage's output topics (not the changelog).
+std::vector<const runtime::OutputRecord*> StoryOutputs(
+    const std::vector<runtime::OutputRecord>& outputs) {
+  std::vector<const runtime::OutputRecord*> found;
+  for (const auto& out : outputs) {
+    if (out.topic != "wire.dedup.state") found.push_back(&out);
+  }
+  return found;
+}
+
+DedupedStory ParseDeduped(const runtime::OutputRecord& out) {
+  DedupedStory deduped;
+  EXPECT_TRUE(deduped.ParseFromString(out.value));
+  return deduped;
+}
+
+TEST(DedupStageConfigTest, ParsesActionsAndRejectsBadConfig) {
+  EXPECT_EQ(*ParseDuplicateAction("route"), DuplicateAction::kRoute);
+  EXPECT_EQ(ParseDuplicateAction("keep").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  DedupStageConfig config;
+  config.changelog_topic = "";
+  EXPECT_EQ(DedupStage::Create(config).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  config = {};
+  config.on_duplicate = DuplicateAction::kRoute;
+  config.duplicates_topic = "";
+  EXPECT_EQ(DedupStage::Create(config).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  config = {};
+  config.dedup.bands = 0;
+  EXPECT_EQ(DedupStage::Create(config).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(DedupStageTest, DeadLettersWhatIsNotAStory) {
+  auto stage = MakeStage();
+  EXPECT_EQ(stage->name(), "dedup");
+  runtime::InputRecord record;
+  record.value = std::string(
+      "\x0a\x7f"
+      "abc",
+      5);
+  auto out = stage->Process(record);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(runtime::DeadLetterReasonOf(out.status()),
+            wirestream::v1::DEAD_LETTER_REASON_UNPARSABLE_RECORD);
+  out = stage->Process(Record(StoryBuilder("").Headline("No id").Build()));
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(runtime::DeadLetterReasonOf(out.status()),
+            wirestream::v1::DEAD_LETTER_REASON_INVALID_CONTENT);
+}
+
+TEST(DedupStageTest, NewStoryGoesOutWithItsVerdictAndAChangelogRecord) {
+  auto stage = MakeStage();
+  auto out = stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1"), 3));
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_THAT(*out, SizeIs(2));
+  const runtime::OutputRecord& story = (*out)[0];
+  EXPECT_EQ(story.topic, "");
+  EXPECT_EQ(story.key, "rtr-q-1");
+  EXPECT_EQ(story.partition, std::nullopt);
+  EXPECT_THAT(story.headers,
+              ElementsAre(runtime::RecordHeader{"trace", "t-1"}));
+  EXPECT_EQ(story.story_received_at, kT0 + absl::Minutes(1));
+  DedupedStory deduped = ParseDeduped(story);
+  EXPECT_EQ(deduped.story().id(), "rtr-q-1");
+  EXPECT_EQ(deduped.verdict().kind(), wirestream::v1::DEDUP_KIND_NEW);
+  EXPECT_EQ(deduped.verdict().cluster_id(), "rtr-q-1");
+  EXPECT_EQ(deduped.verdict().domain(), "en");
+
+  const runtime::OutputRecord& state = (*out)[1];
+  EXPECT_EQ(state.topic, "wire.dedup.state");
+  EXPECT_EQ(state.partition, 3);
+  EXPECT_EQ(state.key, "en/rtr-q-1");
+  EXPECT_FALSE(state.tombstone);
+  wirestream::v1::DedupStateEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(state.value));
+  EXPECT_EQ(entry.story_id(), "rtr-q-1");
+}
+
+TEST(DedupStageTest, DuplicatesAreDroppedNearDuplicatesPassByDefault) {
+  auto stage = MakeStage();
+  ASSERT_TRUE(stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1"))).ok());
+  auto out = stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1")));
+  ASSERT_TRUE(out.ok());
+  EXPECT_THAT(*out, IsEmpty());  // dropped; nothing new to remember
+  out = stage->Process(Record(QuakeRewrite("nd-7")));
+  ASSERT_TRUE(out.ok());
+  auto stories = StoryOutputs(*out);
+  ASSERT_THAT(stories, SizeIs(1));
+  DedupedStory deduped = ParseDeduped(*stories[0]);
+  EXPECT_EQ(deduped.verdict().kind(),
+            wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE);
+  EXPECT_EQ(deduped.verdict().cluster_id(), "rtr-q-1");
+  EXPECT_EQ(deduped.verdict().matched_story_id(), "rtr-q-1");
+  EXPECT_GE(deduped.verdict().similarity(), 0.6f);
+
+  const DedupStageStats stats = stage->stats();
+  EXPECT_EQ(stats.state.verdicts[wirestream::v1::DEDUP_KIND_NEW], 1);
+  EXPECT_EQ(stats.state.verdicts[wirestream::v1::DEDUP_KIND_DUPLICATE], 1);
+  EXPECT_EQ(stats.state.verdicts[wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE], 1);
+  EXPECT_EQ(stats.state.entries, 2);
+  EXPECT_GT(stats.state.bytes_per_entry(), 0);
+}
+
+TEST(DedupStageTest, ActionsRouteOrDropByVerdict) {
+  DedupStageConfig config;
+  config.on_duplicate = DuplicateAction::kRoute;
+  config.on_near_duplicate = DuplicateAction::kDrop;
+  config.duplicates_topic = "wire.dupes";
+  auto stage = MakeStage(config);
+  ASSERT_TRUE(stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1"))).ok());
+  auto out = stage->Process(Record(Quake("afp-3", "afp", "afp-3")));
+  ASSERT_TRUE(out.ok());
+  ASSERT_THAT(*out, SizeIs(1));
+  EXPECT_EQ((*out)[0].topic, "wire.dupes");
+  EXPECT_EQ((*out)[0].key, "afp-3");
+  EXPECT_EQ(ParseDeduped((*out)[0]).verdict().method(), "text-hash");
+  out = stage->Process(Record(QuakeRewrite("nd-7")));
+  ASSERT_TRUE(out.ok());
+  EXPECT_THAT(StoryOutputs(*out), IsEmpty());
+  EXPECT_THAT(*out, SizeIs(1));  // its changelog record
+}
+
+TEST(DedupStageTest, UpdatesAndKillsAlwaysPass) {
+  DedupStageConfig config;
+  config.on_near_duplicate = DuplicateAction::kDrop;
+  auto stage = MakeStage(config);
+  ASSERT_TRUE(stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1"))).ok());
+  Story v2 = Quake("rtr-q-2", "reuters", "q-1", 2, kT0 + absl::Minutes(30));
+  v2.add_paragraphs("A second quake of magnitude 5.1 struck an hour later.");
+  auto out = stage->Process(Record(v2));
+  ASSERT_TRUE(out.ok());
+  auto stories = StoryOutputs(*out);
+  ASSERT_THAT(stories, SizeIs(1));
+  EXPECT_EQ(ParseDeduped(*stories[0]).verdict().kind(),
+            wirestream::v1::DEDUP_KIND_UPDATE);
+  Story kill = Quake("rtr-q-3", "reuters", "q-1", 3, kT0 + absl::Hours(1));
+  kill.set_pub_status(wirestream::v1::PUB_STATUS_CANCELED);
+  out = stage->Process(Record(kill));
+  ASSERT_TRUE(out.ok());
+  stories = StoryOutputs(*out);
+  ASSERT_THAT(stories, SizeIs(1));
+  EXPECT_EQ(ParseDeduped(*stories[0]).verdict().kind(),
+            wirestream::v1::DEDUP_KIND_KILL);
+  EXPECT_EQ(ParseDeduped(*stories[0]).verdict().cluster_id(), "rtr-q-1");
+}
+
+Story Flood(absl::string_view id, absl::Time t = kT0) {
+  return StoryBuilder(id)
+      .Source("ap", id, 1)
+      .Headline("Floods force thousands from homes in Valencia")
+      .Paragraph(
+          "Flash floods forced more than 3,000 people from their "
+          "homes around Valencia on Thursday, officials said.")
+      .Time(t)
+      .Build();
+}
+
+TEST(DedupStageTest, RestartRestoresStateFromTheChangelog) {
+  FakeChangelog changelog;
+  auto first = MakeStage();
+  first->AttachChangelog(&changelog);
+  ASSERT_TRUE(
+      first->OnPartitionsAssigned({{"wire.stories", 0}, {"wire.stories", 1}})
+          .ok());
+  EXPECT_EQ(changelog.replays(), 2);
+  changelog.Append(
+      *first->Process(Record(Quake("rtr-q-1", "reuters", "q-1"), 0)));
+  changelog.Append(*first->Process(Record(Flood("ap-f-1"), 1)));
+  EXPECT_THAT(changelog.log(0), SizeIs(1));
+  EXPECT_THAT(changelog.log(1), SizeIs(1));
+
+  // Restart: a new stage restores partition 0 before its first record.
+  auto second = MakeStage();
+  second->AttachChangelog(&changelog);
+  ASSERT_TRUE(second->OnPartitionsAssigned({{"wire.stories", 0}}).ok());
+  EXPECT_EQ(changelog.replays(), 3);
+  DedupStageStats stats = second->stats();
+  EXPECT_EQ(stats.partitions, 1);
+  EXPECT_EQ(stats.restores, 1);
+  EXPECT_EQ(stats.state.entries, 1);
+  EXPECT_EQ(stats.state.restored_entries, 1);
+
+  // The re-send seen before the restart is caught and dropped.
+  auto out = second->Process(Record(Quake("rtr-q-1", "reuters", "q-1"), 0));
+  ASSERT_TRUE(out.ok());
+  EXPECT_THAT(*out, IsEmpty());
+  out = second->Process(Record(QuakeRewrite("nd-7"), 0));
+  ASSERT_TRUE(out.ok());
+  auto stories = StoryOutputs(*out);
+  ASSERT_THAT(stories, SizeIs(1));
+  EXPECT_EQ(ParseDeduped(*stories[0]).verdict().kind(),
+            wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE);
+  EXPECT_EQ(ParseDeduped(*stories[0]).verdict().cluster_id(), "rtr-q-1");
+
+  // A partition never announced is restored on its first record.
+  out = second->Process(Record(Flood("ap-f-1"), 1));
+  ASSERT_TRUE(out.ok());
+  EXPECT_THAT(*out, IsEmpty());
+  EXPECT_EQ(changelog.replays(), 4);
+  EXPECT_EQ(
+      second->stats().state.verdicts[wirestream::v1::DEDUP_KIND_DUPLICATE], 2);
+}
+
+TEST(DedupStageTest, RevokeDropsThePartitionsStateButKeepsCounters) {
+  auto stage = MakeStage();
+  ASSERT_TRUE(
+      stage->OnPartitionsAssigned({{"wire.stories", 0}, {"wire.stories", 1}})
+          .ok());
+  ASSERT_TRUE(
+      stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1"), 0)).ok());
+  ASSERT_TRUE(stage->Process(Record(Flood("ap-f-1"), 1)).ok());
+  EXPECT_EQ(stage->stats().state.entries, 2);
+  ASSERT_TRUE(stage->OnPartitionsRevoked({{"wire.stories", 0}}).ok());
+  DedupStageStats stats = stage->stats();
+  EXPECT_EQ(stats.partitions, 1);
+  EXPECT_EQ(stats.state.entries, 1);
+  EXPECT_EQ(stats.state.verdicts[wirestream::v1::DEDUP_KIND_NEW], 2);
+  // Without its state (and no changelog), partition 0 starts afresh.
+  auto out = stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1"), 0));
+  ASSERT_TRUE(out.ok());
+  ASSERT_THAT(StoryOutputs(*out), SizeIs(1));
+  EXPECT_EQ(ParseDeduped(*StoryOutputs(*out)[0]).verdict().kind(),
+            wirestream::v1::DEDUP_KIND_NEW);
+}
+
+TEST(DedupStageTest, UnreadableChangelogStopsAssignmentAndRetriesRecords) {
+  FakeChangelog changelog;
+  changelog.FailWith(absl::UnavailableError("changelog read timed out"));
+  auto stage = MakeStage();
+  stage->AttachChangelog(&changelog);
+  absl::Status assigned = stage->OnPartitionsAssigned({{"wire.stories", 2}});
+  EXPECT_EQ(assigned.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(assigned.message()),
+              ::testing::HasSubstr("partition 2"));
+  EXPECT_EQ(stage->stats().partitions, 0);
+  auto out = stage->Process(Record(Flood("ap-f-1"), 2));
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(runtime::IsRetriable(out.status()));
+  changelog.FailWith(absl::OkStatus());
+  EXPECT_TRUE(stage->Process(Record(Flood("ap-f-1"), 2)).ok());
+}
+
+TEST(DedupStageTest, ExpiredEntriesLeaveTombstonesInTheirPartition) {
+  auto stage = MakeStage();
+  ASSERT_TRUE(
+      stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1"), 4)).ok());
+  auto out = stage->Process(Record(Flood("ap-f-9", kT0 + absl::Hours(73)), 4));
+  ASSERT_TRUE(out.ok());
+  std::vector<std::string> tombstones;
+  for (const auto& o : *out) {
+    if (o.tombstone) {
+      EXPECT_EQ(o.topic, "wire.dedup.state");
+      EXPECT_EQ(o.partition, 4);
+      EXPECT_EQ(o.value, "");
+      tombstones.push_back(o.key.value_or(""));
+    }
+  }
+  EXPECT_THAT(tombstones, ElementsAre("en/rtr-q-1"));
+  EXPECT_EQ(stage->stats().state.expirations, 1);
+}
+
+TEST(DedupStageTest, RestoreDropsWhatFellOutOfTheWindowWithTheNextRecord) {
+  // A changelog whose tombstone for the old story never got written.
+  FakeChangelog changelog;
+  auto first = MakeStage();
+  changelog.Append(
+      *first->Process(Record(Quake("rtr-q-1", "reuters", "q-1"), 0)));
+  auto out = first->Process(Record(Flood("ap-f-1", kT0 + absl::Hours(80)), 0));
+  for (auto& o : *out) o.tombstone = false;  // lose the tombstone
+  out->erase(std::remove_if(out->begin(), out->end(),
+                            [](const runtime::OutputRecord& o) {
+                              return o.value.empty();
+                            }),
+             out->end());
+  changelog.Append(*out);
+  ASSERT_THAT(changelog.log(0), SizeIs(2));
+
+  auto second = MakeStage();
+  second->AttachChangelog(&changelog);
+  ASSERT_TRUE(second->OnPartitionsAssigned({{"wire.stories", 0}}).ok());
+  EXPECT_EQ(second->stats().state.entries, 1);
+  out = second->Process(Record(Flood("ap-f-1", kT0 + absl::Hours(80)), 0));
+  ASSERT_TRUE(out.ok());
+  ASSERT_THAT(*out, SizeIs(1));  // the flood is a duplicate: dropped
+  EXPECT_TRUE((*out)[0].tombstone);
+  EXPECT_EQ((*out)[0].key, "en/rtr-q-1");
+  EXPECT_EQ((*out)[0].partition, 0);
+}
+
+TEST(DedupStageTest, BudgetIsSharedByAssignedPartitions) {
+  DedupStageConfig config;
+  config.dedup.memory_budget_bytes = 4000;
+  auto stage = MakeStage(config);
+  ASSERT_TRUE(
+      stage->OnPartitionsAssigned({{"wire.stories", 0}, {"wire.stories", 1}})
+          .ok());
+  for (int i = 0; i < 20; ++i) {
+    Story s = StoryBuilder(absl::StrCat("s-", i))
+                  .Source("ap", absl::StrCat("ap-", i), 1)
+                  .Headline(absl::StrCat("Council approves budget item ", i))
+                  .Time(kT0 + absl::Minutes(i))
+                  .Build();
+    ASSERT_TRUE(stage->Process(Record(s, 0)).ok());
+  }
+  const DedupStageStats stats = stage->stats();
+  EXPECT_LE(stats.state.bytes, 2000);
+  EXPECT_GT(stats.state.evictions, 0);
+}
+
+}  // namespace
+}  // namespace wirestream::stages::dedup

@@ -1,0 +1,196 @@
+#include "pipeline/stages/dedup/fingerprint.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace wirestream::stages::dedup {
+namespace {
+
+using ::testing::DoubleNear;
+using ::testing::Optional;
+using ::wirestream::v1::Story;
+
+Story MakeStory(const std::string& headline,
+                const std::vector<std::string>& paragraphs) {
+  Story story;
+  story.set_headline(headline);
+  for (const auto& p : paragraphs) story.add_paragraphs(p);
+  std::string text = headline;
+  for (const auto& p : paragraphs) text += "\n" + p;
+  story.set_normalized_text(FoldText(text));
+  return story;
+}
+
+std::unique_ptr<Fingerprinter> Default() {
+  auto fingerprinter = Fingerprinter::Create(FingerprintOptions{});
+  EXPECT_TRUE(fingerprinter.ok()) << fingerprinter.status();
+  return *std::move(fingerprinter);
+}
+
+EntitySketch Sketch(std::vector<uint16_t> hashes) {
+  return MakeEntitySketch(std::move(hashes));
+}
+
+TEST(FoldTextTest, LowersAndPlainsQuotesAndDashesAndCollapsesSpace) {
+  EXPECT_EQ(FoldText("  \u201CAcme\u201D\u2019s  CEO \u2014 it\u2019s\n\n"
+                     "up\u00A03%  "),
+            "\"acme\"'s ceo - it's up 3%");
+}
+
+TEST(MatchingTextTest, PrefersNormalizedTextElseFoldsHeadlineAndBody) {
+  Story story;
+  story.set_headline("Acme Rises");
+  story.add_paragraphs("Shares  ROSE.");
+  EXPECT_EQ(MatchingTextOf(story), "acme rises shares rose.");
+  story.set_normalized_text("already folded");
+  EXPECT_EQ(MatchingTextOf(story), "already folded");
+}
+
+TEST(StableKeyTest, IsStableAcrossBuilds) {
+  // Persisted in the changelog: these values must never change. XXH3-64 of
+  // "en\0hello world" with the key seed.
+  EXPECT_EQ(StableKey({"en", "hello world"}), 0x5824afc8e797e7a7ULL);
+  EXPECT_NE(StableKey({"en", "hello world"}), StableKey({"enhello world"}));
+}
+
+TEST(EntitySketchTest, KeepsTheSmallestDistinctHashes) {
+  EntitySketch s = Sketch({9, 3, 3, 12, 1, 5, 7, 11, 2, 10, 4});
+  EXPECT_EQ(s.count, 10);
+  EXPECT_EQ(s.size, kEntitySketchSize);
+  EXPECT_FALSE(s.complete());
+  EXPECT_THAT(s.view(), ::testing::ElementsAre(1, 2, 3, 4, 5, 7, 9, 10));
+  EXPECT_TRUE(Sketch({4, 1}).complete());
+}
+
+TEST(EntityOverlapTest, IsExactForCompleteSketches) {
+  EXPECT_THAT(EntityOverlap(Sketch({1, 2, 3, 4}), Sketch({3, 4, 5})),
+              Optional(DoubleNear(2.0 / 3, 1e-9)));
+  EXPECT_THAT(EntityOverlap(Sketch({1, 2}), Sketch({8, 9})), Optional(0.0));
+  EXPECT_EQ(EntityOverlap(Sketch({}), Sketch({8, 9})), std::nullopt);
+}
+
+TEST(EntityOverlapTest, SubsetOfALargeSetOverlapsFully) {
+  std::vector<uint16_t> large;
+  for (uint16_t h = 100; h < 3000; h += 100) large.push_back(h);  // 29
+  std::vector<uint16_t> part(large.begin(), large.begin() + 12);
+  EXPECT_THAT(EntityOverlap(Sketch(part), Sketch(large)), Optional(1.0));
+  // Disjoint large sets in the same hash range.
+  std::vector<uint16_t> other;
+  for (uint16_t h = 150; h < 3000; h += 100) other.push_back(h);
+  EXPECT_THAT(EntityOverlap(Sketch(other), Sketch(large)), Optional(0.0));
+}
+
+TEST(EntityOverlapTest, NoEvidenceWhenTheCoveredRangeMissesASet) {
+  // `large`'s sketch covers hashes below 900; `small` lies above it.
+  std::vector<uint16_t> large;
+  for (uint16_t h = 100; h < 3000; h += 100) large.push_back(h);
+  EXPECT_EQ(EntityOverlap(Sketch({5000, 6000}), Sketch(large)), std::nullopt);
+}
+
+TEST(FingerprinterTest, RejectsOptionsOutOfRange) {
+  EXPECT_EQ(Fingerprinter::Create({.shingle_size = 0}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Fingerprinter::Create({.num_hashes = 300}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Fingerprinter::Create({.headline_weight = -1}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(FingerprinterTest, SchemeDependsOnOptions) {
+  auto a = Fingerprinter::Create({});
+  auto b = Fingerprinter::Create({.shingle_size = 2});
+  auto c = Fingerprinter::Create({});
+  EXPECT_NE((*a)->scheme(), (*b)->scheme());
+  EXPECT_EQ((*a)->scheme(), (*c)->scheme());
+}
+
+TEST(FingerprinterTest, ExtractsNumbersAndNames) {
+  Story story = MakeStory(
+      "Acme profit rises",
+      {"Shares of Acme Corp. rose 4.5% to $1,250.75 on Tuesday, the company "
+       "said. The results beat forecasts, Chief Executive Jane Doe told "
+       "analysts.",
+       "\u201CWe are pleased,\u201D Doe said."});
+  story.mutable_dateline()->set_place("NEW YORK");
+  story.mutable_dateline()->set_date_text("Nov. 28");
+  StoryFingerprint fp = Default()->Compute(story, "en");
+  // Numbers: 4.5, 1250.75 and the dateline's 28.
+  EXPECT_EQ(fp.numbers.count, 3);
+  // Names: acme, corp, tuesday, chief, executive, jane, doe; new, york, nov.
+  // "Shares", "The" and the quoted "We" start sentences; "Doe" at the start
+  // of a quotation's sentence is not counted twice.
+  EXPECT_EQ(fp.names.count, 10);
+  StoryFingerprint same_number = Default()->Compute(
+      MakeStory("Acme profit rises",
+                {"Shares of Acme Corp. rose 4.5% to $1250.75 on Tuesday."}),
+      "en");
+  StoryFingerprint other_number = Default()->Compute(
+      MakeStory("Acme profit rises",
+                {"Shares of Acme Corp. rose 4.5% to $1250.76 on Tuesday."}),
+      "en");
+  EXPECT_THAT(EntityOverlap(fp.numbers, same_number.numbers), Optional(1.0));
+  EXPECT_THAT(EntityOverlap(same_number.numbers, other_number.numbers),
+              Optional(0.5));
+}
+
+TEST(FingerprinterTest, TextKeyDependsOnDomainAndText) {
+  auto fingerprinter = Default();
+  Story a = MakeStory("Quake hits", {"A strong earthquake struck."});
+  Story b = MakeStory("Quake hits", {"A strong earthquake struck!"});
+  EXPECT_EQ(fingerprinter->Compute(a, "en").text_key,
+            fingerprinter->Compute(a, "en").text_key);
+  EXPECT_NE(fingerprinter->Compute(a, "en").text_key,
+            fingerprinter->Compute(a, "fr").text_key);
+  EXPECT_NE(fingerprinter->Compute(a, "en").text_key,
+            fingerprinter->Compute(b, "en").text_key);
+  EXPECT_EQ(fingerprinter->Compute(Story(), "en").text_key, 0u);
+  EXPECT_TRUE(fingerprinter->Compute(Story(), "en").minhash.empty());
+}
+
+TEST(FingerprinterTest, ResemblanceTracksSharedShingles) {
+  auto fingerprinter = Default();
+  std::vector<std::string> body = {
+      "The central bank raised its benchmark interest rate by a quarter "
+      "point on Wednesday, its third increase this year, citing stubborn "
+      "inflation in services and a tight labour market.",
+      "Policymakers voted seven to two for the move, with two members "
+      "preferring to hold rates steady, according to minutes released "
+      "alongside the decision.",
+      "Markets had largely priced in the increase, and the currency was "
+      "little changed after the announcement."};
+  StoryFingerprint original = fingerprinter->Compute(
+      MakeStory("Central bank raises rates", body), "en");
+  StoryFingerprint copy = fingerprinter->Compute(
+      MakeStory("Central bank raises rates", body), "en");
+  EXPECT_EQ(EstimateResemblance(original.minhash, copy.minhash), 1.0);
+
+  std::vector<std::string> trimmed(body.begin(), body.begin() + 2);
+  StoryFingerprint shorter = fingerprinter->Compute(
+      MakeStory("Central bank raises rates", trimmed), "en");
+  const double r = EstimateResemblance(original.minhash, shorter.minhash);
+  EXPECT_GT(r, 0.55);
+  EXPECT_LT(r, 0.95);
+  EXPECT_GT(ContainmentFromResemblance(r, original.shingle_count,
+                                       shorter.shingle_count),
+            0.85);
+
+  StoryFingerprint unrelated = fingerprinter->Compute(
+      MakeStory("Storm closes schools",
+                {"Heavy snow closed schools across the region on Monday as "
+                 "forecasters warned of more to come overnight."}),
+      "en");
+  EXPECT_LT(EstimateResemblance(original.minhash, unrelated.minhash), 0.1);
+}
+
+TEST(ContainmentTest, FollowsFromResemblanceAndSizes) {
+  // |A| = 100, B ⊂ A with |B| = 50: resemblance 0.5, containment 1.
+  EXPECT_DOUBLE_EQ(ContainmentFromResemblance(0.5, 100, 50), 1.0);
+  EXPECT_NEAR(ContainmentFromResemblance(0.25, 100, 100), 0.4, 1e-9);
+  EXPECT_EQ(ContainmentFromResemblance(0.5, 0, 10), 0.0);
+}
+
+}  // namespace
+}  // namespace wirestream::stages::dedup
