@@ -76,6 +76,9 @@ struct OutgoingRecord {
   std::optional<std::string> key;
   std::string value;
   std::vector<RecordHeader> headers;
+  // True: a record with a null value (a delete on a compacted topic);
+  // `value` is ignored.
+  bool tombstone = false;
 };
 
 // A sink for output records. Not thread-safe: one thread calls it.

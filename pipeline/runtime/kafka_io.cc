@@ -502,10 +502,13 @@ absl::Status ProducerSink::Send(OutgoingRecord record) {
     }
   }
   while (true) {
+    // A tombstone has a null value: a delete on a compacted topic.
     RdKafka::ErrorCode err = producer_->produce(
-        record.topic, RdKafka::Topic::PARTITION_UA,
-        RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(record.value.data()),
-        record.value.size(), record.key ? record.key->data() : nullptr,
+        record.topic, record.partition.value_or(RdKafka::Topic::PARTITION_UA),
+        RdKafka::Producer::RK_MSG_COPY,
+        record.tombstone ? nullptr : const_cast<char*>(record.value.data()),
+        record.tombstone ? 0 : record.value.size(),
+        record.key ? record.key->data() : nullptr,
         record.key ? record.key->size() : 0, 0, headers.get(), nullptr);
     if (err == RdKafka::ERR_NO_ERROR) {
       headers.release();  // Now owned by librdkafka.

@@ -260,6 +260,7 @@ absl::Status Processor::HandleRecord(const InputRecord& record,
     OutgoingRecord outgoing;
     outgoing.topic = out.topic.empty() ? config_.output_topic : out.topic;
     outgoing.partition = out.partition;
+    outgoing.tombstone = out.tombstone;
     outgoing.key = std::move(out.key);
     outgoing.value = std::move(out.value);
     outgoing.headers = std::move(out.headers);

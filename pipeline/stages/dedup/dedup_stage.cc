@@ -203,4 +203,11 @@ DedupStageStats DedupStage::stats() const {
   return s;
 }
 
+absl::Status DedupStage::OnBatchAborted(
+    const std::vector<runtime::TopicPartition>& assigned) {
+  absl::Status dropped = OnPartitionsRevoked(assigned);
+  if (!dropped.ok()) return dropped;
+  return OnPartitionsAssigned(assigned);
+}
+
 }  // namespace wirestream::stages::dedup

@@ -99,6 +99,11 @@ class DedupStage : public runtime::Stage {
   // Drops the state of the revoked partitions.
   absl::Status OnPartitionsRevoked(
       const std::vector<runtime::TopicPartition>& partitions) override;
+  // Forgets what the aborted batch changed: the state of `assigned` is
+  // dropped and replayed from the changelog, which holds committed state
+  // only.
+  absl::Status OnBatchAborted(
+      const std::vector<runtime::TopicPartition>& assigned) override;
 
   // Returns the counters and state size; thread-safe.
   DedupStageStats stats() const;

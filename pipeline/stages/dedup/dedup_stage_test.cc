@@ -406,3 +406,28 @@ TEST(DedupStageTest, BudgetIsSharedByAssignedPartitions) {
 
 }  // namespace
 }  // namespace wirestream::stages::dedup
+
+namespace wirestream::stages::dedup {
+namespace {
+
+// Regression: a batch the runner aborted is processed again; the stage must
+// not call its own uncommitted stories duplicates of themselves.
+TEST(DedupStageAbortTest, AbortedBatchIsForgottenAndJudgedAgainAsNew) {
+  FakeChangelog changelog;  // Nothing committed: the changelog stays empty.
+  auto stage = MakeStage();
+  stage->AttachChangelog(&changelog);
+  ASSERT_TRUE(stage->OnPartitionsAssigned({{"wire.stories", 0}}).ok());
+  ASSERT_TRUE(stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1"))).ok());
+
+  ASSERT_TRUE(stage->OnBatchAborted({{"wire.stories", 0}}).ok());
+
+  auto out = stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1")));
+  ASSERT_TRUE(out.ok());
+  auto stories = StoryOutputs(*out);
+  ASSERT_THAT(stories, SizeIs(1));
+  EXPECT_EQ(ParseDeduped(*stories[0]).verdict().kind(),
+            wirestream::v1::DEDUP_KIND_NEW);
+}
+
+}  // namespace
+}  // namespace wirestream::stages::dedup

@@ -1,0 +1,54 @@
+// The dedup worker: wire.stories (Story) -> wire.unique (DedupedStory), with
+// its state in the compacted changelog wire.dedup.state.
+#include <cstdint>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "pipeline/runtime/runner.h"
+#include "pipeline/stages/dedup/dedup_stage.h"
+
+ABSL_FLAG(std::string, on_duplicate, "drop",
+          "What to do with exact duplicates: drop, pass or route (to "
+          "--duplicates_topic).");
+ABSL_FLAG(std::string, on_near_duplicate, "pass",
+          "What to do with near-duplicates: drop, pass or route.");
+ABSL_FLAG(std::string, duplicates_topic, "wire.duplicates",
+          "Where routed duplicates go.");
+ABSL_FLAG(std::string, changelog_topic, "wire.dedup.state",
+          "The compacted changelog topic; as many partitions as the input.");
+ABSL_FLAG(int, window_hours, 72,
+          "How long a story is remembered, by event time.");
+ABSL_FLAG(int64_t, memory_budget_mb, 512,
+          "Memory for remembered stories, shared by the assigned partitions; "
+          "the oldest are forgotten first.");
+
+int main(int argc, char** argv) {
+  using wirestream::stages::dedup::DedupStage;
+  using wirestream::stages::dedup::DedupStageConfig;
+  using wirestream::stages::dedup::ParseDuplicateAction;
+  wirestream::runtime::RunnerConfig defaults;
+  defaults.input_topics = {"wire.stories"};
+  defaults.output_topic = "wire.unique";
+  return wirestream::runtime::RunWorker(
+      argc, argv, defaults,
+      []() -> absl::StatusOr<std::unique_ptr<wirestream::runtime::Stage>> {
+        DedupStageConfig config;
+        auto on_duplicate =
+            ParseDuplicateAction(absl::GetFlag(FLAGS_on_duplicate));
+        if (!on_duplicate.ok()) return on_duplicate.status();
+        auto on_near =
+            ParseDuplicateAction(absl::GetFlag(FLAGS_on_near_duplicate));
+        if (!on_near.ok()) return on_near.status();
+        config.on_duplicate = *on_duplicate;
+        config.on_near_duplicate = *on_near;
+        config.duplicates_topic = absl::GetFlag(FLAGS_duplicates_topic);
+        config.changelog_topic = absl::GetFlag(FLAGS_changelog_topic);
+        config.dedup.window = absl::Hours(absl::GetFlag(FLAGS_window_hours));
+        config.dedup.memory_budget_bytes = absl::GetFlag(FLAGS_memory_budget_mb)
+                                           << 20;
+        auto stage = DedupStage::Create(config);
+        if (!stage.ok()) return stage.status();
+        return std::unique_ptr<wirestream::runtime::Stage>(*std::move(stage));
+      });
+}
