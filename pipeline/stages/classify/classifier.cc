@@ -46,7 +46,8 @@ void Classifier::Classify(const wirestream::v1::Story& story,
                           wirestream::v1::EnrichedStory* out) const {
   const StoryText text = ExtractStoryText(story);
   out->clear_topics();
-  for (auto& t : topics_->Classify(ExtractTopicFeatures(text), topic_options_)) {
+  for (auto& t :
+       topics_->Classify(ExtractTopicFeatures(text), topic_options_)) {
     *out->add_topics() = std::move(t);
   }
   CountryTagging tagging = tagger_->Tag(text);

@@ -34,7 +34,8 @@ absl::StatusOr<std::vector<runtime::OutputRecord>> ClassifyStage::Process(
   wirestream::v1::EnrichedStory out;
   classifier_->Classify(in.story(), &out);
   *out.mutable_story() = std::move(*in.mutable_story());
-  if (in.has_verdict()) *out.mutable_verdict() = std::move(*in.mutable_verdict());
+  if (in.has_verdict())
+    *out.mutable_verdict() = std::move(*in.mutable_verdict());
 
   runtime::OutputRecord output;
   output.key = out.story().id().empty()

@@ -179,21 +179,33 @@ float Round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 }  // namespace
 
 std::string CountryTagger::ResolveDateline(absl::string_view dateline) const {
+  return ResolveDateline(
+      dateline, std::vector<bool>(gazetteer_->context_phrases().size(), false));
+}
+
+std::string CountryTagger::ResolveDateline(
+    absl::string_view dateline, std::vector<bool> context_present) const {
   dateline = absl::StripAsciiWhitespace(dateline);
   if (dateline.empty()) return "";
+  // The dateline's own words are context too: "AUGUSTA, Georgia".
+  std::vector<LiteralMatcher::Hit> hits;
+  gazetteer_->matcher().Scan(dateline, &hits);
+  for (const LiteralMatcher::Hit& hit : hits) {
+    const int context = gazetteer_->pattern(hit.pattern).context;
+    if (context >= 0) context_present[context] = true;
+  }
   absl::string_view place = dateline, qualifier;
   if (size_t comma = dateline.find(','); comma != absl::string_view::npos) {
     place = absl::StripAsciiWhitespace(dateline.substr(0, comma));
     qualifier = absl::StripAsciiWhitespace(dateline.substr(comma + 1));
   }
-  std::vector<bool> no_context(gazetteer_->context_phrases().size(), false);
   for (absl::string_view name : {qualifier, place}) {
     if (name.empty()) continue;
     const PlaceEntry* entry = gazetteer_->FindName(name);
     if (entry == nullptr) continue;
     if (entry->readings.empty()) return entry->code;
     const AmbiguousReading* r =
-        ChooseReading(*entry, no_context, /*person_like=*/false,
+        ChooseReading(*entry, context_present, /*person_like=*/false,
                       /*for_dateline=*/true);
     if (r != nullptr) return r->code;
   }
@@ -259,7 +271,8 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
     t.AddEvidence(std::move(surface));
   }
 
-  const std::string dateline_code = ResolveDateline(text.dateline);
+  const std::string dateline_code =
+      ResolveDateline(text.dateline, context_present);
   if (!dateline_code.empty()) {
     auto [it, inserted] = tallies.try_emplace(dateline_code);
     Tally& t = it->second;

@@ -54,9 +54,17 @@ class CountryTagger {
   CountryTagging Tag(const StoryText& text) const;
 
   // Returns the country code `dateline` resolves to ("KYIV, Ukraine" →
-  // "UA", "PARIS" → "FR"), or "" when it names no known place.
+  // "UA", "PARIS" → "FR"), or "" when it names no known place. An
+  // ambiguous name ("AUGUSTA, Georgia") takes the reading the words of the
+  // dateline itself vote for, else the first reading.
   std::string ResolveDateline(absl::string_view dateline) const;
 
+ private:
+  // As above, with the context phrases found in the story.
+  std::string ResolveDateline(absl::string_view dateline,
+                              std::vector<bool> context_present) const;
+
+ public:
  private:
   const Gazetteer* gazetteer_;
 };

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 
 namespace wirestream::classify {
 namespace {
@@ -90,16 +91,15 @@ EvaluationReport Evaluate(const Classifier& classifier,
       }
     }
     if (!extra.empty() || !missing.empty()) {
-      r.mistakes.push_back(absl::StrCat(
-          s.id, " countries: extra [", absl::StrJoin(extra, " "),
-          "] missing [", absl::StrJoin(missing, " "), "]"));
+      r.mistakes.push_back(
+          absl::StrCat(s.id, " countries: extra [", absl::StrJoin(extra, " "),
+                       "] missing [", absl::StrJoin(missing, " "), "]"));
     }
     if (out.focus_country() == s.focus) {
       ++focus_correct;
     } else {
-      r.mistakes.push_back(absl::StrCat(s.id, " focus: got ",
-                                        out.focus_country(), " want ",
-                                        s.focus));
+      r.mistakes.push_back(absl::StrCat(
+          s.id, " focus: got ", out.focus_country(), " want ", s.focus));
     }
   }
   r.topic_accuracy_at_1 = Ratio(correct_at_1, r.stories);
@@ -117,6 +117,29 @@ EvaluationReport Evaluate(const Classifier& classifier,
   r.country_f1 = F1(c_tp, c_fp, c_fn);
   r.focus_accuracy = Ratio(focus_correct, r.country_stories);
   return r;
+}
+
+std::string DescribeClassification(const wirestream::v1::EnrichedStory& story) {
+  std::string s;
+  for (const auto& t : story.topics()) {
+    absl::StrAppendFormat(&s, "topic %s %s %.3f [%s]\n", t.code(), t.label(),
+                          t.score(), absl::StrJoin(t.evidence(), ", "));
+  }
+  for (const auto& c : story.countries()) {
+    absl::StrAppendFormat(
+        &s, "country %s %s %.3f %s x%d [%s]\n", c.code(), c.name(), c.score(),
+        absl::StripPrefix(wirestream::v1::CountryRole_Name(c.role()),
+                          "COUNTRY_ROLE_"),
+        c.mentions(), absl::StrJoin(c.evidence(), ", "));
+  }
+  for (const auto& r : story.regions()) {
+    absl::StrAppendFormat(&s, "region %s %s %.3f\n", r.m49_code(), r.name(),
+                          r.score());
+  }
+  absl::StrAppend(&s, "focus ",
+                  story.focus_country().empty() ? "-" : story.focus_country(),
+                  "\n");
+  return s;
 }
 
 std::string FormatReport(const EvaluationReport& r, bool with_mistakes) {

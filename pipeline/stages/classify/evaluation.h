@@ -47,6 +47,14 @@ EvaluationReport Evaluate(const Classifier& classifier,
 // `with_mistakes`.
 std::string FormatReport(const EvaluationReport& report, bool with_mistakes);
 
+// Returns the classification part of `story` (topics, countries, regions,
+// focus) as text, one item a line with its evidence:
+//   topic medtop:20000056 armed conflict 0.97 [airstrike, shelling]
+//   country UA Ukraine 0.93 SUBJECT x3 [KYIV (dateline), Ukraine]
+//   region 151 Eastern Europe 0.93
+//   focus UA
+std::string DescribeClassification(const wirestream::v1::EnrichedStory& story);
+
 }  // namespace wirestream::classify
 
 #endif  // WIRESTREAM_PIPELINE_STAGES_CLASSIFY_EVALUATION_H_

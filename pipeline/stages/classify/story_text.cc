@@ -57,7 +57,7 @@ bool IsBoilerplate(absl::string_view paragraph) {
       "editing by",       "writing by",
       "compiled by",      "copyright",
       "\xC2\xA9",         "all rights reserved",
-      "follow us",        "follow the",
+      "follow ",          "follow the",
       "sign up",          "subscribe",
       "read more",        "related:",
       "related stories",  "click here",
@@ -71,7 +71,8 @@ bool IsBoilerplate(absl::string_view paragraph) {
   }
   static const char* const kContains[] = {
       "contributed to this report", "contributed reporting",
-      "all rights reserved", "trust principles"};
+      "also contributed",           "'s coverage of",
+      "all rights reserved",        "trust principles"};
   const std::string lower = absl::AsciiStrToLower(p);
   for (const char* s : kContains) {
     if (absl::StrContains(lower, s)) return true;

@@ -40,20 +40,25 @@ std::vector<std::string> Tokenize(absl::string_view text) {
 
 bool IsStopWord(absl::string_view token) {
   static const auto* const kStop = new absl::flat_hash_set<std::string>{
-      "the",   "an",    "and",   "or",    "of",    "to",    "in",   "on",
-      "at",    "for",   "with",  "by",    "from",  "as",    "is",   "was",
-      "are",   "were",  "be",    "been",  "being", "it",    "its",  "this",
-      "that",  "these", "those", "he",    "she",   "they",  "his",  "her",
-      "their", "them",  "we",    "our",   "you",   "your",  "but",  "not",
-      "no",    "has",   "have",  "had",   "will",  "would", "could", "should",
-      "can",   "may",   "might", "said",  "says",  "say",   "also", "after",
-      "before", "about", "into", "over",  "than",  "then",  "there", "which",
-      "who",   "whom",  "what",  "when",  "where", "while", "more", "most",
-      "some",  "such",  "other", "all",   "any",   "if",    "so",   "up",
-      "out",   "did",   "do",    "does",  "last",  "new",   "one",  "two",
-      "on",    "monday", "tuesday", "wednesday", "thursday", "friday",
-      "saturday", "sunday", "year", "years", "week", "told", "just", "under",
-      "per",   "cent",  "percent", "mr", "mrs", "ms", "st"};
+      "the",     "an",        "and",      "or",     "of",       "to",
+      "in",      "on",        "at",       "for",    "with",     "by",
+      "from",    "as",        "is",       "was",    "are",      "were",
+      "be",      "been",      "being",    "it",     "its",      "this",
+      "that",    "these",     "those",    "he",     "she",      "they",
+      "his",     "her",       "their",    "them",   "we",       "our",
+      "you",     "your",      "but",      "not",    "no",       "has",
+      "have",    "had",       "will",     "would",  "could",    "should",
+      "can",     "may",       "might",    "said",   "says",     "say",
+      "also",    "after",     "before",   "about",  "into",     "over",
+      "than",    "then",      "there",    "which",  "who",      "whom",
+      "what",    "when",      "where",    "while",  "more",     "most",
+      "some",    "such",      "other",    "all",    "any",      "if",
+      "so",      "up",        "out",      "did",    "do",       "does",
+      "last",    "new",       "one",      "two",    "on",       "monday",
+      "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+      "year",    "years",     "week",     "told",   "just",     "under",
+      "per",     "cent",      "percent",  "mr",     "mrs",      "ms",
+      "st"};
   return kStop->contains(token);
 }
 

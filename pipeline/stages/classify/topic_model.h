@@ -45,8 +45,8 @@ struct TopicOptions {
   // Topics scoring at least this are output.
   float threshold = 0.5f;
   // The best top-level topic is output even below `threshold` when it
-  // scores at least this.
-  float min_top_score = 0.1f;
+  // scores at least this (0: every story gets a top-level topic).
+  float min_top_score = 0.0f;
   // Evidence terms per topic.
   int max_evidence = 5;
 };

@@ -18,6 +18,8 @@
 ABSL_FLAG(std::string, corpus, "", "labelled corpus to score");
 ABSL_FLAG(std::string, data_dir, "", "data directory; empty: embedded data");
 ABSL_FLAG(bool, mistakes, false, "list every mistake");
+ABSL_FLAG(bool, dump, false,
+          "print each story's topics, countries and focus with evidence");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
@@ -39,6 +41,14 @@ int main(int argc, char** argv) {
   if (!stories.ok()) {
     std::cerr << stories.status() << "\n";
     return 1;
+  }
+  if (absl::GetFlag(FLAGS_dump)) {
+    for (const LabelledStory& s : *stories) {
+      wirestream::v1::EnrichedStory out;
+      (*classifier)->Classify(s.story, &out);
+      std::cout << s.id << " " << s.story.headline() << "\n"
+                << DescribeClassification(out) << "\n";
+    }
   }
   std::cout << FormatReport(Evaluate(**classifier, *stories),
                             absl::GetFlag(FLAGS_mistakes));

@@ -289,8 +289,13 @@ int main(int argc, char** argv) {
         if (s.size() > 3) add_name(s, country.code, "country");
       }
     }
+    // Capitals of dependent territories are mostly everyday names
+    // ("Stanley", "Douglas", "The Valley"): the territory's own names
+    // are kept, its capital is not.
+    bool independent = false;
+    if (c["independent"].get_bool().get(independent)) independent = false;
     simdjson::dom::array capitals;
-    if (!c["capital"].get_array().get(capitals)) {
+    if (independent && !c["capital"].get_array().get(capitals)) {
       for (simdjson::dom::element a : capitals) {
         add_name(Str(a), country.code, "capital");
       }

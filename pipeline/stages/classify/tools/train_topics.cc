@@ -31,7 +31,8 @@
 #include "pipeline/stages/classify/topic_features.h"
 #include "pipeline/stages/classify/topic_model.h"
 
-ABSL_FLAG(std::string, data_dir, "", "classify data directory (taxonomy, lexicon)");
+ABSL_FLAG(std::string, data_dir, "",
+          "classify data directory (taxonomy, lexicon)");
 ABSL_FLAG(std::string, corpus, "", "labelled training corpus");
 ABSL_FLAG(std::string, out, "", "model file to write");
 ABSL_FLAG(int, epochs, 60, "passes over the corpus");
@@ -71,8 +72,8 @@ int main(int argc, char** argv) {
     std::cerr << data.status() << "\n";
     return 1;
   }
-  auto lexicon_only = TopicModel::Create(data->taxonomy_tsv,
-                                         data->lexicon_tsv, "");
+  auto lexicon_only =
+      TopicModel::Create(data->taxonomy_tsv, data->lexicon_tsv, "");
   if (!lexicon_only.ok()) {
     std::cerr << lexicon_only.status() << "\n";
     return 1;
@@ -138,8 +139,8 @@ int main(int argc, char** argv) {
         const double p = 1.0 / (1.0 + std::exp(-z));
         const double y = e.label[t] ? 1.0 : 0.0;
         const double weight = e.label[t] ? pos_weight : 1.0;
-        loss -= weight * (y * std::log(p + 1e-12) +
-                          (1 - y) * std::log(1 - p + 1e-12));
+        loss -= weight *
+                (y * std::log(p + 1e-12) + (1 - y) * std::log(1 - p + 1e-12));
         const double g = weight * (p - y);
         bias[t] -= step * g;
         for (const auto& [b, v] : e.features) {
@@ -165,7 +166,8 @@ int main(int argc, char** argv) {
 
   std::ofstream out(absl::GetFlag(FLAGS_out));
   out << "# Topic model for classify, written by tools/train_topics from "
-         "corpus/train.txt (" << examples.size() << " stories).\n"
+         "corpus/train.txt ("
+      << examples.size() << " stories).\n"
       << "# Columns: topic code, term (unigram or bigram; __bias__ for the "
          "bias), weight. Terms are hashed into 2^"
       << kFeatureBits << " buckets when loaded.\n";
@@ -179,8 +181,7 @@ int main(int argc, char** argv) {
       if (std::fabs(v) >= prune) sorted[term_of_bucket[b]] = v;
     }
     for (const auto& [term, v] : sorted) {
-      out << code << "\t" << term << "\t" << absl::StrFormat("%.3f", v)
-          << "\n";
+      out << code << "\t" << term << "\t" << absl::StrFormat("%.3f", v) << "\n";
       ++kept;
     }
   }
