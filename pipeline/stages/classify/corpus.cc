@@ -61,6 +61,8 @@ absl::StatusOr<std::vector<LabelledStory>> ParseCorpus(
       current.focus = value == "-" ? "" : std::string(value);
     } else if (!in_body && key == "dateline") {
       current.story.mutable_dateline()->set_place(std::string(value));
+    } else if (!in_body && absl::StartsWith(key, "expect-")) {
+      current.expectations[std::string(key.substr(7))] = std::string(value);
     } else if (!in_body && key == "headline") {
       current.story.set_headline(std::string(value));
       in_body = true;

@@ -17,6 +17,7 @@
 #ifndef WIRESTREAM_PIPELINE_STAGES_CLASSIFY_CORPUS_H_
 #define WIRESTREAM_PIPELINE_STAGES_CLASSIFY_CORPUS_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct LabelledStory {
   bool has_countries = false;
   std::vector<std::string> countries;
   std::string focus;
+  // Other "expect-…: value" header lines (golden test expectations), by
+  // key without the "expect-" prefix.
+  std::map<std::string, std::string> expectations;
   wirestream::v1::Story story;
 };
 

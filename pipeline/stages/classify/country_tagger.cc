@@ -308,8 +308,11 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
     const float score = Round3(1.0 - std::exp(-(t.text + t.dateline) / 2.0));
     cs.set_score(score);
     cs.set_mentions(t.mentions);
-    const bool subject = code == out.focus_country || t.in_headline ||
-                         (t.text > 0 && t.text >= 0.5 * focus_text);
+    // A country known only from the dateline is where the story was
+    // filed, even when it is the focus for want of any other.
+    const bool subject =
+        t.text > 0 && (code == out.focus_country || t.in_headline ||
+                       t.text >= 0.5 * focus_text);
     cs.set_role(subject          ? wirestream::v1::COUNTRY_ROLE_SUBJECT
                 : t.dateline > 0 ? wirestream::v1::COUNTRY_ROLE_DATELINE
                                  : wirestream::v1::COUNTRY_ROLE_MENTION);

@@ -21,8 +21,9 @@
 //   - focus: the country with the most text evidence (the dateline breaks
 //     ties and decides when the text names no country);
 //   - role: SUBJECT for the focus, countries in the headline and countries
-//     with at least half the focus's text evidence; else DATELINE for the
-//     dateline's country; else MENTION.
+//     with at least half the focus's text evidence (a country the text
+//     never names is no subject); else DATELINE for the dateline's
+//     country; else MENTION.
 //
 // Thread-safe; the gazetteer must outlive the tagger.
 #ifndef WIRESTREAM_PIPELINE_STAGES_CLASSIFY_COUNTRY_TAGGER_H_

@@ -21,6 +21,9 @@ absl::Status LineError(absl::string_view file, int line,
 
 float Round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
+// How much of a deeper topic's lexicon weight its top-level topic gets.
+constexpr float kInheritedWeight = 0.8f;
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<TopicModel>> TopicModel::Create(
@@ -77,8 +80,11 @@ absl::StatusOr<std::unique_ptr<TopicModel>> TopicModel::Create(
     if (tokens.empty() || tokens.size() > 4) {
       return LineError("lexicon.tsv", n, "a phrase has 1 to 4 words");
     }
-    m->lexicon_[StableHash(absl::StrJoin(tokens, " "))].push_back(
-        {topic, weight});
+    auto& weights = m->lexicon_[StableHash(absl::StrJoin(tokens, " "))];
+    weights.push_back({topic, weight});
+    // A deeper topic's terms speak for its top-level topic too.
+    const int top = m->topics_[topic].top;
+    if (top != topic) weights.push_back({top, weight * kInheritedWeight});
   }
 
   n = 0;

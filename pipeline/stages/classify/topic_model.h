@@ -14,8 +14,10 @@
 //
 // Scoring, per topic t: z = bias(t) + Σ lexicon(t, phrase)·v + Σ
 // model(t, term)·v over the story's distinct phrases and terms (v = 1, or
-// 1.5 when the headline has it); score = 1 / (1 + e^-z). A top-level
-// topic scores at least as high as its best-scoring descendant.
+// 1.5 when the headline has it); score = 1 / (1 + e^-z). A deeper topic's
+// lexicon terms also count for its top-level topic (at 0.8 of their
+// weight), and a top-level topic scores at least as high as its
+// best-scoring descendant.
 //
 // Immutable after Create; thread-safe.
 #ifndef WIRESTREAM_PIPELINE_STAGES_CLASSIFY_TOPIC_MODEL_H_
