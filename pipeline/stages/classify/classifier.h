@@ -36,7 +36,7 @@ struct ClassifierConfig {
   // Data given directly (tests, tools); wins over data_dir when set.
   std::optional<ClassifierData> data;
   // Topics scoring at least this (0..1) are output.
-  float topic_threshold = 0.5f;
+  float topic_threshold = 0.3f;
   // Evidence terms per topic.
   int max_topic_evidence = 5;
 };

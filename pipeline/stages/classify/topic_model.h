@@ -45,7 +45,7 @@ struct Topic {
 
 struct TopicOptions {
   // Topics scoring at least this are output.
-  float threshold = 0.5f;
+  float threshold = 0.3f;
   // The best top-level topic is output even below `threshold` when it
   // scores at least this (0: every story gets a top-level topic).
   float min_top_score = 0.0f;

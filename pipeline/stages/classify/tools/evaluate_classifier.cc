@@ -18,6 +18,7 @@
 ABSL_FLAG(std::string, corpus, "", "labelled corpus to score");
 ABSL_FLAG(std::string, data_dir, "", "data directory; empty: embedded data");
 ABSL_FLAG(bool, mistakes, false, "list every mistake");
+ABSL_FLAG(float, threshold, 0.3f, "topic score threshold");
 ABSL_FLAG(bool, dump, false,
           "print each story's topics, countries and focus with evidence");
 
@@ -25,7 +26,8 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   using namespace wirestream::classify;  // NOLINT: a tool's main
   auto classifier =
-      Classifier::Create({.data_dir = absl::GetFlag(FLAGS_data_dir)});
+      Classifier::Create({.data_dir = absl::GetFlag(FLAGS_data_dir),
+                          .topic_threshold = absl::GetFlag(FLAGS_threshold)});
   if (!classifier.ok()) {
     std::cerr << classifier.status() << "\n";
     return 1;
