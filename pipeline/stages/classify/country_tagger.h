@@ -6,8 +6,9 @@
 //
 //   CountryTagger tagger(gazetteer.get());
 //   CountryTagging tagging = tagger.Tag(ExtractStoryText(story));
-//   // tagging.focus_country == "UA"; tagging.countries[0].evidence() ==
-//   //   {"KYIV, Ukraine (dateline)", "Russian", ...}
+//   // For "KYIV, Ukraine (AP) - Ukrainian officials said Russian drones
+//   // ...": tagging.focus_country == "UA", tagging.countries[0].evidence()
+//   // == {"KYIV, Ukraine (dateline)", "Ukrainian"}, countries[1] is RU.
 //
 // How it decides (weights in country_tagger.cc):
 //   - evidence: each name counts by kind (country names and abbreviations

@@ -22,8 +22,8 @@ struct EmbeddedFile {
 extern const EmbeddedFile kEmbeddedFiles[];
 extern const int kEmbeddedFileCount;
 
-// Returns the contents of the embedded file with base name `name`, or
-// nullopt-like empty view with `found` false when there is none.
+// Returns the contents of the embedded file with base name `name`; an
+// empty view, and `*found` false when given, when there is none.
 inline absl::string_view EmbeddedFileContents(absl::string_view name,
                                               bool* found = nullptr) {
   for (int i = 0; i < kEmbeddedFileCount; ++i) {
