@@ -35,11 +35,12 @@ ABSL_FLAG(std::string, data_dir, "",
           "classify data directory (taxonomy, lexicon)");
 ABSL_FLAG(std::string, corpus, "", "labelled training corpus");
 ABSL_FLAG(std::string, out, "", "model file to write");
-ABSL_FLAG(int, epochs, 60, "passes over the corpus");
+ABSL_FLAG(int, epochs, 8,
+          "passes over the corpus (few: more overfits the small corpus)");
 ABSL_FLAG(double, learning_rate, 0.3, "SGD step size");
 ABSL_FLAG(double, l2, 0.002, "L2 penalty per step");
 ABSL_FLAG(double, positive_weight, 3.0, "weight of a positive example");
-ABSL_FLAG(double, l1, 0.01,
+ABSL_FLAG(double, l1, 0.03,
           "L1 penalty per step (truncated gradient): keeps the model sparse");
 ABSL_FLAG(double, prune, 0.05, "weights smaller than this are dropped");
 
