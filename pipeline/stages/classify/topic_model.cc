@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -125,42 +126,55 @@ std::vector<double> TopicModel::LexiconLogits(
   return z;
 }
 
-std::vector<double> TopicModel::Scores(
-    const TopicFeatures& features,
-    std::vector<std::vector<std::pair<std::string, double>>>* contributions)
-    const {
+std::vector<double> TopicModel::Scores(const TopicFeatures& features) const {
   std::vector<double> z = bias_;
-  if (contributions != nullptr) {
-    contributions->assign(topics_.size(), {});
+  for (const TopicFeature& p : features.phrases) {
+    auto it = lexicon_.find(StableHash(p.term));
+    if (it == lexicon_.end()) continue;
+    for (const Weight& w : it->second) z[w.topic] += w.weight * p.value;
   }
+  for (const TopicFeature& f : features.terms) {
+    auto it = model_.find(f.bucket);
+    if (it == model_.end()) continue;
+    for (const Weight& w : it->second) z[w.topic] += w.weight * f.value;
+  }
+  for (double& v : z) v = 1.0 / (1.0 + std::exp(-v));
+  return z;
+}
+
+std::vector<std::pair<std::string, double>> TopicModel::Evidence(
+    const TopicFeatures& features, int topic, int limit) const {
+  // The same term may contribute through the lexicon and the model.
+  absl::flat_hash_map<absl::string_view, double> by_term;
   for (const TopicFeature& p : features.phrases) {
     auto it = lexicon_.find(StableHash(p.term));
     if (it == lexicon_.end()) continue;
     for (const Weight& w : it->second) {
-      z[w.topic] += w.weight * p.value;
-      if (contributions != nullptr) {
-        (*contributions)[w.topic].emplace_back(p.term, w.weight * p.value);
-      }
+      if (w.topic == topic) by_term[p.term] += w.weight * p.value;
     }
   }
   for (const TopicFeature& f : features.terms) {
     auto it = model_.find(f.bucket);
     if (it == model_.end()) continue;
     for (const Weight& w : it->second) {
-      z[w.topic] += w.weight * f.value;
-      if (contributions != nullptr) {
-        (*contributions)[w.topic].emplace_back(f.term, w.weight * f.value);
-      }
+      if (w.topic == topic) by_term[f.term] += w.weight * f.value;
     }
   }
-  for (double& v : z) v = 1.0 / (1.0 + std::exp(-v));
-  return z;
+  std::vector<std::pair<std::string, double>> terms;
+  for (const auto& [term, w] : by_term) {
+    if (w > 0) terms.emplace_back(std::string(term), w);
+  }
+  std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
+    if (a.second != b.second) return a.second > b.second;
+    return a.first < b.first;
+  });
+  if (terms.size() > static_cast<size_t>(limit)) terms.resize(limit);
+  return terms;
 }
 
 std::vector<wirestream::v1::TopicScore> TopicModel::Classify(
     const TopicFeatures& features, const TopicOptions& options) const {
-  std::vector<std::vector<std::pair<std::string, double>>> contributions;
-  std::vector<double> score = Scores(features, &contributions);
+  std::vector<double> score = Scores(features);
   // Roll up: a top-level topic is at least as likely as any descendant;
   // when a descendant lifts it, the descendant's evidence explains it.
   std::vector<int> explained_by(topics_.size());
@@ -190,23 +204,8 @@ std::vector<wirestream::v1::TopicScore> TopicModel::Classify(
     ts.set_label(topics_[i].label);
     ts.set_score(Round3(score[i]));
     ts.set_parent_code(topics_[i].parent);
-    // Merge contributions by term; strongest positive first.
-    std::vector<std::pair<std::string, double>> terms;
-    for (const auto& [term, w] : contributions[explained_by[i]]) {
-      auto it = std::find_if(terms.begin(), terms.end(),
-                             [&](const auto& t) { return t.first == term; });
-      if (it == terms.end()) {
-        terms.emplace_back(term, w);
-      } else {
-        it->second += w;
-      }
-    }
-    std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
-      if (a.second != b.second) return a.second > b.second;
-      return a.first < b.first;
-    });
-    for (const auto& [term, w] : terms) {
-      if (w <= 0 || ts.evidence_size() >= options.max_evidence) break;
+    for (const auto& [term, w] :
+         Evidence(features, explained_by[i], options.max_evidence)) {
       ts.add_evidence(term);
     }
     out.push_back(std::move(ts));

@@ -70,12 +70,13 @@ class TopicModel {
   // the trainer's offsets.
   std::vector<double> LexiconLogits(const TopicFeatures& features) const;
 
-  // Returns each topic's score (0..1) before the top-level roll-up, and
-  // optionally each topic's contributions by term.
-  std::vector<double> Scores(
-      const TopicFeatures& features,
-      std::vector<std::vector<std::pair<std::string, double>>>* contributions)
-      const;
+  // Returns each topic's score (0..1) before the top-level roll-up.
+  std::vector<double> Scores(const TopicFeatures& features) const;
+
+  // Returns the terms of `features` that raised topic `topic`'s score, with
+  // how much, strongest first (ties by term), at most `limit`.
+  std::vector<std::pair<std::string, double>> Evidence(
+      const TopicFeatures& features, int topic, int limit) const;
 
   // Returns the topics of a story, highest score first (ties by code).
   std::vector<wirestream::v1::TopicScore> Classify(
