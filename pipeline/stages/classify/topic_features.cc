@@ -7,14 +7,22 @@
 
 namespace wirestream::classify {
 
-uint64_t StableHash(absl::string_view s) {
-  uint64_t h = 1469598103934665603ull;
+namespace {
+
+constexpr uint64_t kFnvOffset = 1469598103934665603ull;
+constexpr uint64_t kFnvPrime = 1099511628211ull;
+
+uint64_t FnvUpdate(uint64_t h, absl::string_view s) {
   for (unsigned char c : s) {
     h ^= c;
-    h *= 1099511628211ull;
+    h *= kFnvPrime;
   }
   return h;
 }
+
+}  // namespace
+
+uint64_t StableHash(absl::string_view s) { return FnvUpdate(kFnvOffset, s); }
 
 std::vector<std::string> Tokenize(absl::string_view text) {
   std::vector<std::string> tokens;
@@ -62,47 +70,60 @@ bool IsStopWord(absl::string_view token) {
   return kStop->contains(token);
 }
 
+std::string TopicFeatures::Text(const TopicFeature& f) const {
+  std::string text;
+  for (uint32_t i = 0; i < f.token_count; ++i) {
+    if (i > 0) text += ' ';
+    text += tokens[f.first_token + i];
+  }
+  return text;
+}
+
 TopicFeatures ExtractTopicFeatures(const StoryText& text) {
   TopicFeatures out;
-  absl::flat_hash_map<std::string, size_t> term_index, phrase_index;
+  absl::flat_hash_map<uint64_t, uint32_t> term_index, phrase_index;
   auto add = [](std::vector<TopicFeature>& list,
-                absl::flat_hash_map<std::string, size_t>& index,
-                std::string term, bool headline) {
-    auto [it, inserted] = index.try_emplace(term, list.size());
+                absl::flat_hash_map<uint64_t, uint32_t>& index, uint64_t hash,
+                uint32_t first, uint32_t count, bool headline) {
+    auto [it, inserted] = index.try_emplace(hash, list.size());
     if (inserted) {
       TopicFeature f;
-      f.bucket = FeatureBucket(term);
-      f.term = std::move(term);
+      f.hash = hash;
+      f.bucket = static_cast<uint32_t>(hash) & kFeatureMask;
       f.value = headline ? 1.5f : 1.0f;
-      list.push_back(std::move(f));
+      f.first_token = first;
+      f.token_count = count;
+      list.push_back(f);
     } else if (headline) {
       list[it->second].value = 1.5f;
     }
   };
   for (const TextField& field : text.fields) {
     const bool headline = field.kind == FieldKind::kHeadline;
-    std::vector<std::string> tokens = Tokenize(field.text);
-    // Lexicon phrases: raw n-grams of 1..4 tokens.
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      std::string gram;
-      for (size_t n = 0; n < 4 && i + n < tokens.size(); ++n) {
-        if (n > 0) gram += ' ';
-        gram += tokens[i + n];
-        add(out.phrases, phrase_index, gram, headline);
-      }
+    const uint32_t begin = out.tokens.size();
+    for (std::string& t : Tokenize(field.text)) {
+      out.tokens.push_back(std::move(t));
     }
-    // Model terms: content unigrams and adjacent-content bigrams.
-    std::string previous;
-    for (const std::string& t : tokens) {
-      if (IsStopWord(t)) {
-        previous.clear();
-        continue;
+    const uint32_t end = out.tokens.size();
+    const auto& tokens = out.tokens;
+    for (uint32_t i = begin; i < end; ++i) {
+      // Lexicon phrases: raw n-grams of 1..4 tokens, hashed as "w1 w2 ..".
+      uint64_t h = kFnvOffset;
+      for (uint32_t n = 0; n < 4 && i + n < end; ++n) {
+        if (n > 0) h = FnvUpdate(h, " ");
+        h = FnvUpdate(h, tokens[i + n]);
+        add(out.phrases, phrase_index, h, i, n + 1, headline);
       }
-      add(out.terms, term_index, t, headline);
-      if (!previous.empty()) {
-        add(out.terms, term_index, absl::StrCat(previous, " ", t), headline);
+      // Model terms: content unigrams, and bigrams of adjacent content
+      // words.
+      if (IsStopWord(tokens[i])) continue;
+      const uint64_t unigram = StableHash(tokens[i]);
+      add(out.terms, term_index, unigram, i, 1, headline);
+      if (i > begin && !IsStopWord(tokens[i - 1])) {
+        uint64_t bigram = FnvUpdate(StableHash(tokens[i - 1]), " ");
+        bigram = FnvUpdate(bigram, tokens[i]);
+        add(out.terms, term_index, bigram, i - 1, 2, headline);
       }
-      previous = t;
     }
   }
   return out;

@@ -8,6 +8,10 @@
 //
 //   TopicFeatures f = ExtractTopicFeatures(ExtractStoryText(story));
 //   for (const TopicFeature& x : f.terms) model.Lookup(x.bucket) ...
+//   std::string why = f.Text(f.terms[0]);
+//
+// Terms are hashed as they are read (FNV-1a runs over "w1 w2" without
+// building the string); their text is rebuilt only for evidence.
 //
 // Pure functions; thread-safe.
 #ifndef WIRESTREAM_PIPELINE_STAGES_CLASSIFY_TOPIC_FEATURES_H_
@@ -42,17 +46,26 @@ std::vector<std::string> Tokenize(absl::string_view text);
 bool IsStopWord(absl::string_view token);
 
 struct TopicFeature {
-  std::string term;  // "earthquake" or "central bank"
+  // StableHash of the term's text ("earthquake", "central bank").
+  uint64_t hash = 0;
+  // The hash's feature bucket (model terms).
   uint32_t bucket = 0;
   float value = 1.0f;  // 1, or 1.5 when the headline has it
+  // Where the term's first occurrence is in TopicFeatures::tokens.
+  uint32_t first_token = 0;
+  uint32_t token_count = 1;
 };
 
 struct TopicFeatures {
-  // Distinct unigrams and bigrams of content words.
+  // Every token of the story, fields one after another.
+  std::vector<std::string> tokens;
+  // Distinct unigrams and bigrams of content words (model terms).
   std::vector<TopicFeature> terms;
-  // Every token in order, sentence by field (for lexicon phrases), as
-  // hashed n-grams of 1..4 raw tokens: (hash of "w1 w2 ..", value, text).
+  // Distinct n-grams of 1..4 raw tokens, stop words kept (lexicon phrases).
   std::vector<TopicFeature> phrases;
+
+  // Returns the text of `f` ("central bank").
+  std::string Text(const TopicFeature& f) const;
 };
 
 // Returns the features of `text`.

@@ -119,7 +119,7 @@ std::vector<double> TopicModel::LexiconLogits(
     const TopicFeatures& features) const {
   std::vector<double> z(topics_.size(), 0.0);
   for (const TopicFeature& p : features.phrases) {
-    auto it = lexicon_.find(StableHash(p.term));
+    auto it = lexicon_.find(p.hash);
     if (it == lexicon_.end()) continue;
     for (const Weight& w : it->second) z[w.topic] += w.weight * p.value;
   }
@@ -129,7 +129,7 @@ std::vector<double> TopicModel::LexiconLogits(
 std::vector<double> TopicModel::Scores(const TopicFeatures& features) const {
   std::vector<double> z = bias_;
   for (const TopicFeature& p : features.phrases) {
-    auto it = lexicon_.find(StableHash(p.term));
+    auto it = lexicon_.find(p.hash);
     if (it == lexicon_.end()) continue;
     for (const Weight& w : it->second) z[w.topic] += w.weight * p.value;
   }
@@ -145,24 +145,24 @@ std::vector<double> TopicModel::Scores(const TopicFeatures& features) const {
 std::vector<std::pair<std::string, double>> TopicModel::Evidence(
     const TopicFeatures& features, int topic, int limit) const {
   // The same term may contribute through the lexicon and the model.
-  absl::flat_hash_map<absl::string_view, double> by_term;
+  absl::flat_hash_map<std::string, double> by_term;
   for (const TopicFeature& p : features.phrases) {
-    auto it = lexicon_.find(StableHash(p.term));
+    auto it = lexicon_.find(p.hash);
     if (it == lexicon_.end()) continue;
     for (const Weight& w : it->second) {
-      if (w.topic == topic) by_term[p.term] += w.weight * p.value;
+      if (w.topic == topic) by_term[features.Text(p)] += w.weight * p.value;
     }
   }
   for (const TopicFeature& f : features.terms) {
     auto it = model_.find(f.bucket);
     if (it == model_.end()) continue;
     for (const Weight& w : it->second) {
-      if (w.topic == topic) by_term[f.term] += w.weight * f.value;
+      if (w.topic == topic) by_term[features.Text(f)] += w.weight * f.value;
     }
   }
   std::vector<std::pair<std::string, double>> terms;
   for (const auto& [term, w] : by_term) {
-    if (w > 0) terms.emplace_back(std::string(term), w);
+    if (w > 0) terms.emplace_back(term, w);
   }
   std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
     if (a.second != b.second) return a.second > b.second;

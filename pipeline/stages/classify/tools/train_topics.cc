@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
     Example e;
     for (const TopicFeature& t : f.terms) {
       e.features.emplace_back(t.bucket, t.value);
-      term_of_bucket.emplace(t.bucket, t.term);
+      term_of_bucket.emplace(t.bucket, f.Text(t));
     }
     e.offset = model.LexiconLogits(f);
     e.label.assign(k, false);
