@@ -9,12 +9,17 @@
 namespace wirestream::classify {
 
 absl::StatusOr<std::unique_ptr<ClassifyStage>> ClassifyStage::Create(
-    const ClassifierConfig& config) {
+    const ClassifierConfig& config, prometheus::Registry* registry) {
   absl::StatusOr<std::unique_ptr<Classifier>> classifier =
       Classifier::Create(config);
   if (!classifier.ok()) return classifier.status();
-  return std::unique_ptr<ClassifyStage>(
-      new ClassifyStage(*std::move(classifier)));
+  auto stage =
+      std::unique_ptr<ClassifyStage>(new ClassifyStage(*std::move(classifier)));
+  if (registry != nullptr) {
+    stage->metrics_ =
+        std::make_unique<ClassifyMetrics>(*registry, *stage->classifier_);
+  }
+  return stage;
 }
 
 absl::StatusOr<std::vector<runtime::OutputRecord>> ClassifyStage::Process(
@@ -33,6 +38,7 @@ absl::StatusOr<std::vector<runtime::OutputRecord>> ClassifyStage::Process(
   }
   wirestream::v1::EnrichedStory out;
   classifier_->Classify(in.story(), &out);
+  if (metrics_ != nullptr) metrics_->Record(out);
   *out.mutable_story() = std::move(*in.mutable_story());
   if (in.has_verdict())
     *out.mutable_verdict() = std::move(*in.mutable_verdict());

@@ -6,8 +6,8 @@
 // focus country, keyed by story id. A value that is not a DedupedStory,
 // or one without a story, is dead-lettered as UNPARSABLE_RECORD.
 //
-//   auto stage = ClassifyStage::Create({});  // embedded data
-//   runtime::RunStage(**stage, runner_config);
+//   auto stage = ClassifyStage::Create({});  // embedded data, no metrics
+//   auto counted = ClassifyStage::Create({}, registry.get());
 //
 // Stateless; Process is called from one thread at a time (the classifier
 // itself is thread-safe).
@@ -20,15 +20,19 @@
 #include "absl/status/statusor.h"
 #include "pipeline/runtime/stage.h"
 #include "pipeline/stages/classify/classifier.h"
+#include "pipeline/stages/classify/classify_metrics.h"
+#include "prometheus/registry.h"
 
 namespace wirestream::classify {
 
 class ClassifyStage : public runtime::Stage {
  public:
   // Returns a stage whose classifier is built from `config` (see
-  // Classifier::Create for the errors).
+  // Classifier::Create for the errors). With a `registry`, the stage's own
+  // metrics (classify_metrics.h) are registered there; it must outlive the
+  // stage.
   static absl::StatusOr<std::unique_ptr<ClassifyStage>> Create(
-      const ClassifierConfig& config);
+      const ClassifierConfig& config, prometheus::Registry* registry = nullptr);
 
   absl::string_view name() const override { return "classify"; }
   absl::StatusOr<std::vector<runtime::OutputRecord>> Process(
@@ -40,6 +44,7 @@ class ClassifyStage : public runtime::Stage {
   explicit ClassifyStage(std::unique_ptr<Classifier> classifier)
       : classifier_(std::move(classifier)) {}
   std::unique_ptr<Classifier> classifier_;
+  std::unique_ptr<ClassifyMetrics> metrics_;  // null: not counted
 };
 
 }  // namespace wirestream::classify

@@ -1,6 +1,7 @@
 #include "pipeline/stages/classify/classify_stage.h"
 
 #include "gtest/gtest.h"
+#include "prometheus/registry.h"
 #include "wirestream/v1/dedup_verdict.pb.h"
 #include "wirestream/v1/enriched_story.pb.h"
 
@@ -96,6 +97,60 @@ TEST_F(ClassifyStageTest, StoryWithoutIdKeepsRecordKey) {
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ((*out)[0].key, "record-key");
   EXPECT_EQ((*out)[0].story_received_at, absl::InfinitePast());
+}
+
+// Returns the value of counter `name` with label `key`=`value`, or -1.
+double CounterValue(prometheus::Registry& registry, const std::string& name,
+                    const std::string& key, const std::string& value) {
+  for (const auto& family : registry.Collect()) {
+    if (family.name != name) continue;
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        if (label.name == key && label.value == value) {
+          return metric.counter.value;
+        }
+      }
+    }
+  }
+  return -1;
+}
+
+TEST(ClassifyStageMetricsTest, CountsTopicsAndFocusContinents) {
+  prometheus::Registry registry;
+  auto stage = ClassifyStage::Create({}, &registry);
+  ASSERT_TRUE(stage.ok()) << stage.status();
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_topics_total", "topic",
+                         "medtop:20000056"),
+            0);
+
+  wirestream::v1::DedupedStory in;
+  in.mutable_story()->set_headline("Kenya's central bank cuts interest rates");
+  in.mutable_story()->add_paragraphs(
+      "Kenya's central bank cut its benchmark interest rate to 12%, citing "
+      "easing inflation.");
+  runtime::InputRecord record;
+  record.value = in.SerializeAsString();
+  ASSERT_TRUE((*stage)->Process(record).ok());
+  in.mutable_story()->set_headline("Quiet day");
+  in.mutable_story()->clear_paragraphs();
+  record.value = in.SerializeAsString();
+  ASSERT_TRUE((*stage)->Process(record).ok());
+
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_topics_total", "topic",
+                         "medtop:04000000"),
+            1);
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_topics_total", "topic",
+                         "medtop:20000344"),
+            1);
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_focus_total",
+                         "continent", "Africa"),
+            1);
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_focus_total",
+                         "continent", "Europe"),
+            0);
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_focus_total",
+                         "continent", "none"),
+            1);
 }
 
 TEST_F(ClassifyStageTest, UnparsableValueIsDeadLettered) {

@@ -1,5 +1,6 @@
 #include "pipeline/stages/classify/gazetteer.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -213,6 +214,17 @@ const Country* Gazetteer::FindCountry(absl::string_view code) const {
 const Region* Gazetteer::FindRegion(absl::string_view code) const {
   auto it = regions_.find(code);
   return it == regions_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Gazetteer::ContinentNames() const {
+  std::vector<std::string> names;
+  for (const auto& [code, region] : regions_) {
+    if (region.level == wirestream::v1::REGION_LEVEL_CONTINENT) {
+      names.push_back(region.name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 const PlaceEntry* Gazetteer::FindName(absl::string_view name) const {

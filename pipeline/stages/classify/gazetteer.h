@@ -118,6 +118,9 @@ class Gazetteer {
 
   size_t country_count() const { return countries_.size(); }
 
+  // Returns the names of the M49 continents, sorted.
+  std::vector<std::string> ContinentNames() const;
+
  private:
   Gazetteer() = default;
 
