@@ -235,7 +235,10 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
       covered_until = hit.end;
       if (info.blocker) continue;
       // Names are proper nouns: "turkey", "nice", "reading" do not count.
-      if (!field.all_caps && !IsUpper(field.text[hit.begin])) continue;
+      // (A name opening with a non-ASCII letter, "Ürümqi", is taken as
+      // written.)
+      const unsigned char first = field.text[hit.begin];
+      if (!field.all_caps && !IsUpper(first) && first < 0x80) continue;
       mentions.push_back({info.place, static_cast<int>(f), hit.begin, hit.end});
     }
   }
