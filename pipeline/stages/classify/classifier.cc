@@ -1,0 +1,61 @@
+#include "pipeline/stages/classify/classifier.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "pipeline/stages/classify/story_text.h"
+#include "pipeline/stages/classify/topic_features.h"
+
+namespace wirestream::classify {
+
+absl::StatusOr<std::unique_ptr<Classifier>> Classifier::Create(
+    const ClassifierConfig& config) {
+  if (!(config.topic_threshold > 0 && config.topic_threshold <= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "topic_threshold must be in (0, 1], got ", config.topic_threshold));
+  }
+  if (config.max_topic_evidence < 0) {
+    return absl::InvalidArgumentError("max_topic_evidence must be >= 0");
+  }
+  ClassifierData data;
+  if (config.data.has_value()) {
+    data = *config.data;
+  } else if (!config.data_dir.empty()) {
+    absl::StatusOr<ClassifierData> loaded = LoadClassifierData(config.data_dir);
+    if (!loaded.ok()) return loaded.status();
+    data = *std::move(loaded);
+  } else {
+    data = EmbeddedClassifierData();
+  }
+  auto c = std::unique_ptr<Classifier>(new Classifier());
+  absl::StatusOr<std::unique_ptr<Gazetteer>> gazetteer =
+      Gazetteer::Create(data.gazetteer);
+  if (!gazetteer.ok()) return gazetteer.status();
+  c->gazetteer_ = *std::move(gazetteer);
+  absl::StatusOr<std::unique_ptr<TopicModel>> topics =
+      TopicModel::Create(data.taxonomy_tsv, data.lexicon_tsv, data.model_tsv);
+  if (!topics.ok()) return topics.status();
+  c->topics_ = *std::move(topics);
+  c->tagger_ = std::make_unique<CountryTagger>(c->gazetteer_.get());
+  c->topic_options_.threshold = config.topic_threshold;
+  c->topic_options_.max_evidence = config.max_topic_evidence;
+  return c;
+}
+
+void Classifier::Classify(const wirestream::v1::Story& story,
+                          wirestream::v1::EnrichedStory* out) const {
+  const StoryText text = ExtractStoryText(story);
+  out->clear_topics();
+  for (auto& t :
+       topics_->Classify(ExtractTopicFeatures(text), topic_options_)) {
+    *out->add_topics() = std::move(t);
+  }
+  CountryTagging tagging = tagger_->Tag(text);
+  out->clear_countries();
+  for (auto& c : tagging.countries) *out->add_countries() = std::move(c);
+  out->clear_regions();
+  for (auto& r : tagging.regions) *out->add_regions() = std::move(r);
+  out->set_focus_country(tagging.focus_country);
+}
+
+}  // namespace wirestream::classify

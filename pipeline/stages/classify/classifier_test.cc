@@ -1,0 +1,104 @@
+#include "pipeline/stages/classify/classifier.h"
+
+#include <random>
+
+#include "gtest/gtest.h"
+
+namespace wirestream::classify {
+namespace {
+
+TEST(ClassifierTest, EmbeddedDataBuilds) {
+  auto c = Classifier::Create({});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ((*c)->topic_model().topics().size(), 43u);
+  EXPECT_EQ((*c)->gazetteer().country_count(), 250u);
+}
+
+TEST(ClassifierTest, MissingDataDirIsNotFound) {
+  auto c = Classifier::Create({.data_dir = "/nonexistent/classify"});
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(ClassifierTest, BadThresholdIsInvalid) {
+  auto c = Classifier::Create({.topic_threshold = 1.5f});
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  c = Classifier::Create({.topic_threshold = 0.0f});
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ClassifierTest, MalformedDataNamesFileAndLine) {
+  ClassifierData data = EmbeddedClassifierData();
+  data.gazetteer.places_tsv = "Atlantis\tXX\tcity\n";
+  auto c = Classifier::Create({.data = data});
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(c.status().message(), "places.tsv:1: unknown country code XX");
+
+  data = EmbeddedClassifierData();
+  data.lexicon_tsv = "# comment\nmedtop:99999999\t1.0\tthing\n";
+  c = Classifier::Create({.data = data});
+  EXPECT_EQ(c.status().message(),
+            "lexicon.tsv:2: unknown topic medtop:99999999");
+
+  data = EmbeddedClassifierData();
+  data.gazetteer.ambiguous_tsv = "Nice\tFR\tmaybe\t-\t-\t-\n";
+  c = Classifier::Create({.data = data});
+  EXPECT_EQ(c.status().message(),
+            "ambiguous.tsv:1: default must be accept or reject, not maybe");
+}
+
+TEST(ClassifierTest, EmptyStoryGetsNoCountry) {
+  auto c = Classifier::Create({});
+  ASSERT_TRUE(c.ok());
+  wirestream::v1::EnrichedStory out;
+  (*c)->Classify(wirestream::v1::Story(), &out);
+  EXPECT_EQ(out.countries_size(), 0);
+  EXPECT_EQ(out.regions_size(), 0);
+  EXPECT_EQ(out.focus_country(), "");
+  // Every story gets its best top-level topic, however weak.
+  ASSERT_EQ(out.topics_size(), 1);
+  EXPECT_EQ(out.topics(0).parent_code(), "");
+}
+
+TEST(ClassifierTest, ReplacesPreviousResults) {
+  auto c = Classifier::Create({});
+  ASSERT_TRUE(c.ok());
+  wirestream::v1::EnrichedStory out;
+  out.add_countries()->set_code("ZZ");
+  out.add_topics()->set_code("medtop:0");
+  out.set_focus_country("ZZ");
+  wirestream::v1::Story story;
+  story.set_headline("Quiet day");
+  (*c)->Classify(story, &out);
+  for (const auto& x : out.countries()) EXPECT_NE(x.code(), "ZZ");
+  for (const auto& t : out.topics()) EXPECT_NE(t.code(), "medtop:0");
+  EXPECT_EQ(out.focus_country(), "");
+}
+
+// Untrusted text: arbitrary bytes, broken UTF-8, huge words, no spaces.
+TEST(ClassifierTest, SurvivesArbitraryBytes) {
+  auto c = Classifier::Create({});
+  ASSERT_TRUE(c.ok());
+  std::mt19937 rng(7);
+  for (int i = 0; i < 300; ++i) {
+    wirestream::v1::Story story;
+    std::string s(rng() % 600, '\0');
+    for (char& ch : s) ch = static_cast<char>(rng() % 256);
+    if (i % 3 == 0) s += " Paris - Kyiv U.S. Georgia Nice";
+    story.set_headline(s.substr(0, s.size() / 4));
+    story.add_paragraphs(s);
+    story.mutable_dateline()->set_place(s.substr(0, 12));
+    wirestream::v1::EnrichedStory out;
+    (*c)->Classify(story, &out);
+    for (const auto& x : out.countries()) {
+      EXPECT_GE(x.score(), 0.0f);
+      EXPECT_LE(x.score(), 1.0f);
+    }
+    for (const auto& t : out.topics()) {
+      EXPECT_GE(t.score(), 0.0f);
+      EXPECT_LE(t.score(), 1.0f);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace wirestream::classify

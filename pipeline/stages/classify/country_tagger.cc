@@ -1,0 +1,355 @@
+#include "pipeline/stages/classify/country_tagger.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace wirestream::classify {
+namespace {
+
+using ::wirestream::v1::CountryScore;
+using ::wirestream::v1::RegionScore;
+
+// Evidence weights by kind of name.
+double KindWeight(PlaceKind kind) {
+  switch (kind) {
+    case PlaceKind::kCountry:
+    case PlaceKind::kAbbreviation:
+    case PlaceKind::kExonym:
+      return 1.0;
+    case PlaceKind::kInstitution:
+      return 0.9;
+    case PlaceKind::kDemonym:
+      return 0.8;
+    case PlaceKind::kCapital:
+    case PlaceKind::kSubdivision:
+      return 0.8;
+    case PlaceKind::kCity:
+      return 0.7;
+  }
+  return 0.7;
+}
+constexpr double kGovernmentWeight = 1.1;  // "Beijing said"
+constexpr double kDatelineWeight = 2.0;
+constexpr double kDatelineFocusBonus = 0.75;
+
+double FieldWeight(const TextField& f) {
+  switch (f.kind) {
+    case FieldKind::kHeadline:
+      return 1.5;
+    case FieldKind::kSubheadline:
+      return 1.2;
+    case FieldKind::kBody:
+      return f.paragraph == 0 ? 1.2 : 1.0;
+  }
+  return 1.0;
+}
+
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+
+// The word after [.., end) when a single space separates it.
+absl::string_view NextWord(absl::string_view text, size_t end) {
+  if (end + 1 >= text.size() || text[end] != ' ') return {};
+  size_t b = end + 1, e = b;
+  while (e < text.size() && (absl::ascii_isalnum(text[e]) || text[e] == '-' ||
+                             static_cast<unsigned char>(text[e]) >= 0x80)) {
+    ++e;
+  }
+  return text.substr(b, e - b);
+}
+
+// The word before [begin, ..) when a single space separates it.
+absl::string_view PreviousWord(absl::string_view text, size_t begin) {
+  if (begin < 2 || text[begin - 1] != ' ') return {};
+  size_t e = begin - 1, b = e;
+  while (b > 0 && (absl::ascii_isalnum(text[b - 1]) || text[b - 1] == '-' ||
+                   static_cast<unsigned char>(text[b - 1]) >= 0x80)) {
+    --b;
+  }
+  return text.substr(b, e - b);
+}
+
+// Capitalised words that may stand next to a place name without making it
+// part of a person's name.
+bool IsPlaceNeighbour(absl::string_view w) {
+  static const auto* const kWords = new absl::flat_hash_set<std::string>{
+      "In",           "At",          "On",         "From",       "To",
+      "Of",           "And",         "Or",         "The",        "For",
+      "With",         "By",          "As",         "But",        "When",
+      "While",        "After",       "Before",     "Since",      "Against",
+      "Between",      "Near",        "Across",     "Outside",    "Inside",
+      "Like",         "Unlike",      "Both",       "Including",  "Via",
+      "Neighbouring", "Neighboring", "President",  "Prime",      "Minister",
+      "King",         "Queen",       "Foreign",    "Defence",    "Defense",
+      "Interior",     "Army",        "Police",     "Government", "Parliament",
+      "Governor",     "Senator",     "State",      "Republic",   "Kingdom",
+      "Embassy",      "Ambassador",  "Central",    "Bank",       "City",
+      "Valley",       "River",       "Sea",        "Coast",      "Border",
+      "Airport",      "Peninsula",   "Island",     "Islands",    "North",
+      "South",        "East",        "West",       "Northern",   "Southern",
+      "Eastern",      "Western",     "Court",      "National",   "Supreme",
+      "Health",       "Finance",     "Trade",      "Energy",     "Ministry",
+      "Military",     "Navy",        "Air",        "Crown",      "Prince",
+      "Princess",     "Sultan",      "Emir",       "Lake",       "Gulf",
+      "Port",         "University",  "Stock",      "Exchange",   "Congress",
+      "Senate",       "Cabinet",     "Opposition", "General",    "Attorney",
+      "Secretary",    "Chancellor",  "Mr",         "Mrs",        "Ms",
+      "Dr",           "Sir",         "Lord",       "Monday",     "Tuesday",
+      "Wednesday",    "Thursday",    "Friday",     "Saturday",   "Sunday",
+      "January",      "February",    "March",      "April",      "May",
+      "June",         "July",        "August",     "September",  "October",
+      "November",     "December",    "I",          "A",          "An",
+      "It",           "Its",         "This",       "That",       "Then",
+      "Now",          "If",          "So",         "Yet"};
+  return kWords->contains(w);
+}
+
+bool LooksLikePersonName(absl::string_view text, size_t begin, size_t end) {
+  absl::string_view next = NextWord(text, end);
+  if (!next.empty() && IsUpper(next[0]) && !IsPlaceNeighbour(next)) {
+    return true;
+  }
+  absl::string_view prev = PreviousWord(text, begin);
+  return !prev.empty() && IsUpper(prev[0]) && !IsPlaceNeighbour(prev);
+}
+
+// Verbs that make a capital stand for its government: "Beijing said".
+bool IsGovernmentVerb(absl::string_view w) {
+  static const auto* const kVerbs = new absl::flat_hash_set<std::string>{
+      "said",      "says",       "say",       "has",        "have",
+      "will",      "would",      "wants",     "wanted",     "warned",
+      "warns",     "accused",    "accuses",   "denied",     "denies",
+      "rejected",  "rejects",    "announced", "announces",  "insisted",
+      "insists",   "urged",      "urges",     "demanded",   "demands",
+      "responded", "responds",   "blamed",    "blames",     "condemned",
+      "condemns",  "retaliated", "imposed",   "threatened", "threatens",
+      "agreed",    "agrees",     "plans",     "expelled",   "summoned",
+      "recalled",  "approved",   "sees",      "views",      "hopes",
+      "fears",     "expects",    "signalled", "signaled",   "protested",
+      "vowed",     "vows",       "dismissed", "welcomed",   "welcomes"};
+  return kVerbs->contains(w);
+}
+
+// Picks the reading of an ambiguous word, or nullptr to drop it.
+const AmbiguousReading* ChooseReading(const PlaceEntry& entry,
+                                      const std::vector<bool>& context_present,
+                                      bool person_like, bool for_dateline) {
+  const AmbiguousReading* best = nullptr;
+  int best_votes = 0;
+  const AmbiguousReading* fallback = nullptr;
+  for (const AmbiguousReading& r : entry.readings) {
+    bool against = false;
+    for (int id : r.votes_against) against |= context_present[id];
+    if (against || (r.person && person_like)) continue;
+    int votes = 0;
+    for (int id : r.votes_for) votes += context_present[id] ? 1 : 0;
+    if (votes > best_votes) {
+      best = &r;
+      best_votes = votes;
+    }
+    if (fallback == nullptr && (r.accept_by_default || for_dateline)) {
+      fallback = &r;
+    }
+  }
+  return best != nullptr ? best : fallback;
+}
+
+struct Tally {
+  double text = 0;      // evidence from the text
+  double dateline = 0;  // evidence from the dateline
+  int mentions = 0;
+  bool in_headline = false;
+  int first_seen = 0;
+  std::vector<std::string> evidence;
+  void AddEvidence(std::string e) {
+    if (std::find(evidence.begin(), evidence.end(), e) == evidence.end()) {
+      evidence.push_back(std::move(e));
+    }
+  }
+};
+
+float Round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+}  // namespace
+
+std::string CountryTagger::ResolveDateline(absl::string_view dateline) const {
+  return ResolveDateline(
+      dateline, std::vector<bool>(gazetteer_->context_phrases().size(), false));
+}
+
+std::string CountryTagger::ResolveDateline(
+    absl::string_view dateline, std::vector<bool> context_present) const {
+  dateline = absl::StripAsciiWhitespace(dateline);
+  if (dateline.empty()) return "";
+  // The dateline's own words are context too: "AUGUSTA, Georgia".
+  std::vector<LiteralMatcher::Hit> hits;
+  gazetteer_->matcher().Scan(dateline, &hits);
+  for (const LiteralMatcher::Hit& hit : hits) {
+    const int context = gazetteer_->pattern(hit.pattern).context;
+    if (context >= 0) context_present[context] = true;
+  }
+  absl::string_view place = dateline, qualifier;
+  if (size_t comma = dateline.find(','); comma != absl::string_view::npos) {
+    place = absl::StripAsciiWhitespace(dateline.substr(0, comma));
+    qualifier = absl::StripAsciiWhitespace(dateline.substr(comma + 1));
+  }
+  for (absl::string_view name : {qualifier, place}) {
+    if (name.empty()) continue;
+    const PlaceEntry* entry = gazetteer_->FindName(name);
+    if (entry == nullptr) continue;
+    if (entry->readings.empty()) return entry->code;
+    const AmbiguousReading* r =
+        ChooseReading(*entry, context_present, /*person_like=*/false,
+                      /*for_dateline=*/true);
+    if (r != nullptr) return r->code;
+  }
+  return "";
+}
+
+CountryTagging CountryTagger::Tag(const StoryText& text) const {
+  const Gazetteer& g = *gazetteer_;
+  struct Mention {
+    int place;
+    int field;
+    uint32_t begin, end;
+  };
+  std::vector<Mention> mentions;
+  std::vector<bool> context_present(g.context_phrases().size(), false);
+  std::vector<LiteralMatcher::Hit> hits;
+  for (size_t f = 0; f < text.fields.size(); ++f) {
+    const TextField& field = text.fields[f];
+    hits.clear();
+    g.matcher().Scan(field.text, &hits);
+    uint32_t covered_until = 0;
+    for (const LiteralMatcher::Hit& hit : hits) {
+      const PatternInfo& info = g.pattern(hit.pattern);
+      if (info.context >= 0) context_present[info.context] = true;
+      if (info.place < 0 && !info.blocker) continue;
+      if (hit.begin < covered_until) continue;  // inside a longer name
+      covered_until = hit.end;
+      if (info.blocker) continue;
+      // Names are proper nouns: "turkey", "nice", "reading" do not count.
+      // (A name opening with a non-ASCII letter, "Ürümqi", is taken as
+      // written.)
+      const unsigned char first = field.text[hit.begin];
+      if (!field.all_caps && !IsUpper(first) && first < 0x80) continue;
+      mentions.push_back({info.place, static_cast<int>(f), hit.begin, hit.end});
+    }
+  }
+
+  std::map<std::string, Tally> tallies;
+  int order = 0;
+  for (const Mention& m : mentions) {
+    const PlaceEntry& entry = g.places()[m.place];
+    const TextField& field = text.fields[m.field];
+    std::string code = entry.code;
+    if (!entry.readings.empty()) {
+      const bool person_like = field.kind == FieldKind::kBody &&
+                               LooksLikePersonName(field.text, m.begin, m.end);
+      const AmbiguousReading* r =
+          ChooseReading(entry, context_present, person_like, false);
+      if (r == nullptr) continue;
+      code = r->code;
+    }
+    std::string surface = field.text.substr(m.begin, m.end - m.begin);
+    double weight = KindWeight(entry.kind);
+    if (entry.kind == PlaceKind::kCapital &&
+        IsGovernmentVerb(NextWord(field.text, m.end))) {
+      weight = kGovernmentWeight;
+      surface += " (government)";
+    }
+    auto [it, inserted] = tallies.try_emplace(code);
+    Tally& t = it->second;
+    if (inserted) t.first_seen = order;
+    ++order;
+    t.text += weight * FieldWeight(field);
+    ++t.mentions;
+    t.in_headline |= field.kind == FieldKind::kHeadline;
+    t.AddEvidence(std::move(surface));
+  }
+
+  const std::string dateline_code =
+      ResolveDateline(text.dateline, context_present);
+  if (!dateline_code.empty()) {
+    auto [it, inserted] = tallies.try_emplace(dateline_code);
+    Tally& t = it->second;
+    if (inserted) t.first_seen = order++;
+    t.dateline = kDatelineWeight;
+    ++t.mentions;
+    t.evidence.insert(t.evidence.begin(),
+                      absl::StrCat(text.dateline, " (dateline)"));
+  }
+
+  CountryTagging out;
+  double best = -1;
+  int best_seen = 0;
+  for (const auto& [code, t] : tallies) {
+    const double focus_weight =
+        t.text + (t.dateline > 0 ? kDatelineFocusBonus : 0);
+    if (focus_weight > best ||
+        (focus_weight == best && t.first_seen < best_seen)) {
+      best = focus_weight;
+      best_seen = t.first_seen;
+      out.focus_country = code;
+    }
+  }
+  const double focus_text =
+      out.focus_country.empty() ? 0 : tallies[out.focus_country].text;
+
+  std::map<std::string, float> region_scores;
+  for (const auto& [code, t] : tallies) {
+    const Country* country = g.FindCountry(code);
+    CountryScore cs;
+    cs.set_code(code);
+    cs.set_name(country != nullptr ? country->name : code);
+    const float score = Round3(1.0 - std::exp(-(t.text + t.dateline) / 2.0));
+    cs.set_score(score);
+    cs.set_mentions(t.mentions);
+    // A country known only from the dateline is where the story was
+    // filed, even when it is the focus for want of any other.
+    const bool subject =
+        t.text > 0 && (code == out.focus_country || t.in_headline ||
+                       t.text >= 0.5 * focus_text);
+    cs.set_role(subject          ? wirestream::v1::COUNTRY_ROLE_SUBJECT
+                : t.dateline > 0 ? wirestream::v1::COUNTRY_ROLE_DATELINE
+                                 : wirestream::v1::COUNTRY_ROLE_MENTION);
+    for (const std::string& e : t.evidence) cs.add_evidence(e);
+    out.countries.push_back(std::move(cs));
+    if (country != nullptr) {
+      for (const std::string& r : country->regions) {
+        float& s = region_scores[r];
+        s = std::max(s, score);
+      }
+    }
+  }
+  std::sort(out.countries.begin(), out.countries.end(),
+            [](const CountryScore& a, const CountryScore& b) {
+              if (a.score() != b.score()) return a.score() > b.score();
+              return a.code() < b.code();
+            });
+  for (const auto& [code, score] : region_scores) {
+    const Region* region = g.FindRegion(code);
+    if (region == nullptr) continue;
+    RegionScore rs;
+    rs.set_m49_code(code);
+    rs.set_name(region->name);
+    rs.set_level(region->level);
+    rs.set_score(score);
+    out.regions.push_back(std::move(rs));
+  }
+  std::sort(out.regions.begin(), out.regions.end(),
+            [](const RegionScore& a, const RegionScore& b) {
+              if (a.score() != b.score()) return a.score() > b.score();
+              if (a.level() != b.level()) return a.level() < b.level();
+              return a.m49_code() < b.m49_code();
+            });
+  return out;
+}
+
+}  // namespace wirestream::classify

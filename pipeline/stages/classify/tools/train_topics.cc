@@ -1,0 +1,192 @@
+// train_topics: trains classify's topic model (data/model.tsv) on the
+// labelled training corpus, one logistic regression per topic over the
+// hashed unigram and bigram features of topic_features.h, with the
+// lexicon's logits as a fixed offset (the model learns what the lexicon
+// does not already say).
+//
+//   bazel run //pipeline/stages/classify/tools:train_topics -- \
+//     --data_dir=$PWD/pipeline/stages/classify/data \
+//     --corpus=$PWD/pipeline/stages/classify/corpus/train.txt \
+//     --out=$PWD/pipeline/stages/classify/data/model.tsv
+//
+// Deterministic: the same corpus, lexicon and flags give the same file.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_format.h"
+#include "pipeline/stages/classify/classifier_data.h"
+#include "pipeline/stages/classify/corpus.h"
+#include "pipeline/stages/classify/story_text.h"
+#include "pipeline/stages/classify/topic_features.h"
+#include "pipeline/stages/classify/topic_model.h"
+
+ABSL_FLAG(std::string, data_dir, "",
+          "classify data directory (taxonomy, lexicon)");
+ABSL_FLAG(std::string, corpus, "", "labelled training corpus");
+ABSL_FLAG(std::string, out, "", "model file to write");
+ABSL_FLAG(int, epochs, 8,
+          "passes over the corpus (few: more overfits the small corpus)");
+ABSL_FLAG(double, learning_rate, 0.3, "SGD step size");
+ABSL_FLAG(double, l2, 0.002, "L2 penalty per step");
+ABSL_FLAG(double, positive_weight, 3.0, "weight of a positive example");
+ABSL_FLAG(double, l1, 0.03,
+          "L1 penalty per step (truncated gradient): keeps the model sparse");
+ABSL_FLAG(double, prune, 0.05, "weights smaller than this are dropped");
+
+namespace {
+
+using namespace wirestream::classify;  // NOLINT: a tool's main
+
+struct Example {
+  std::vector<std::pair<uint32_t, float>> features;
+  std::vector<double> offset;  // lexicon logits per topic
+  std::vector<bool> label;     // per topic
+};
+
+// Deterministic shuffle (xorshift), the same on every platform.
+void Shuffle(std::vector<size_t>& v, uint64_t& state) {
+  for (size_t i = v.size(); i > 1; --i) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    std::swap(v[i - 1], v[state % i]);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  auto data = LoadClassifierData(absl::GetFlag(FLAGS_data_dir));
+  if (!data.ok()) {
+    std::cerr << data.status() << "\n";
+    return 1;
+  }
+  auto lexicon_only =
+      TopicModel::Create(data->taxonomy_tsv, data->lexicon_tsv, "");
+  if (!lexicon_only.ok()) {
+    std::cerr << lexicon_only.status() << "\n";
+    return 1;
+  }
+  const TopicModel& model = **lexicon_only;
+  const size_t k = model.topics().size();
+
+  std::ifstream in(absl::GetFlag(FLAGS_corpus));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto corpus = ParseCorpus(ss.str(), absl::GetFlag(FLAGS_corpus));
+  if (!corpus.ok()) {
+    std::cerr << corpus.status() << "\n";
+    return 1;
+  }
+
+  std::vector<Example> examples;
+  std::map<uint32_t, std::string> term_of_bucket;
+  for (const LabelledStory& s : *corpus) {
+    TopicFeatures f = ExtractTopicFeatures(ExtractStoryText(s.story));
+    Example e;
+    for (const TopicFeature& t : f.terms) {
+      e.features.emplace_back(t.bucket, t.value);
+      term_of_bucket.emplace(t.bucket, f.Text(t));
+    }
+    e.offset = model.LexiconLogits(f);
+    e.label.assign(k, false);
+    for (const std::string& code : s.topics) {
+      int i = model.TopicIndex(code);
+      if (i < 0) {
+        std::cerr << s.id << ": unknown topic " << code << "\n";
+        return 1;
+      }
+      e.label[i] = true;
+      e.label[model.topics()[i].top] = true;
+    }
+    examples.push_back(std::move(e));
+  }
+
+  // One-vs-rest logistic regression, SGD with L2.
+  std::vector<double> bias(k, 0.0);
+  std::vector<absl::flat_hash_map<uint32_t, double>> w(k);
+  const double lr = absl::GetFlag(FLAGS_learning_rate);
+  const double l2 = absl::GetFlag(FLAGS_l2);
+  const double pos_weight = absl::GetFlag(FLAGS_positive_weight);
+  const double l1 = absl::GetFlag(FLAGS_l1);
+  std::vector<size_t> order(examples.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  uint64_t rng = 0x9E3779B97F4A7C15ull;
+  const int epochs = absl::GetFlag(FLAGS_epochs);
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    Shuffle(order, rng);
+    const double step = lr / (1.0 + 0.05 * epoch);
+    double loss = 0;
+    for (size_t idx : order) {
+      const Example& e = examples[idx];
+      for (size_t t = 0; t < k; ++t) {
+        double z = bias[t] + e.offset[t];
+        for (const auto& [b, v] : e.features) {
+          auto it = w[t].find(b);
+          if (it != w[t].end()) z += it->second * v;
+        }
+        const double p = 1.0 / (1.0 + std::exp(-z));
+        const double y = e.label[t] ? 1.0 : 0.0;
+        const double weight = e.label[t] ? pos_weight : 1.0;
+        loss -= weight *
+                (y * std::log(p + 1e-12) + (1 - y) * std::log(1 - p + 1e-12));
+        const double g = weight * (p - y);
+        bias[t] -= step * g;
+        for (const auto& [b, v] : e.features) {
+          auto it = w[t].find(b);
+          double wt = it == w[t].end() ? 0.0 : it->second;
+          wt -= step * (g * v + l2 * wt);
+          // Truncated gradient: clip towards zero by the L1 step.
+          wt = wt > 0 ? std::max(0.0, wt - step * l1)
+                      : std::min(0.0, wt + step * l1);
+          if (wt == 0.0) {
+            if (it != w[t].end()) w[t].erase(it);
+          } else {
+            w[t][b] = wt;
+          }
+        }
+      }
+    }
+    if (epoch % 10 == 0 || epoch == epochs - 1) {
+      std::cerr << absl::StrFormat("epoch %d loss %.4f\n", epoch,
+                                   loss / examples.size());
+    }
+  }
+
+  std::ofstream out(absl::GetFlag(FLAGS_out));
+  out << "# Topic model for classify, written by tools/train_topics from "
+         "corpus/train.txt ("
+      << examples.size() << " stories).\n"
+      << "# Columns: topic code, term (unigram or bigram; __bias__ for the "
+         "bias), weight. Terms are hashed into 2^"
+      << kFeatureBits << " buckets when loaded.\n";
+  const double prune = absl::GetFlag(FLAGS_prune);
+  size_t kept = 0;
+  for (size_t t = 0; t < k; ++t) {
+    const std::string& code = model.topics()[t].code;
+    out << code << "\t__bias__\t" << absl::StrFormat("%.3f", bias[t]) << "\n";
+    std::map<std::string, double> sorted;
+    for (const auto& [b, v] : w[t]) {
+      if (std::fabs(v) >= prune) sorted[term_of_bucket[b]] = v;
+    }
+    for (const auto& [term, v] : sorted) {
+      out << code << "\t" << term << "\t" << absl::StrFormat("%.3f", v) << "\n";
+      ++kept;
+    }
+  }
+  std::cerr << "train_topics: " << examples.size() << " stories, " << kept
+            << " weights kept\n";
+  return 0;
+}
