@@ -104,6 +104,10 @@ struct OutputRecord {
   // When the story first entered wirestream (RawStory.received_at), for the
   // end-to-end latency histogram. InfinitePast when the stage does not know.
   absl::Time story_received_at = absl::InfinitePast();
+  // True: produce a tombstone, a record with a null value (not an empty
+  // one), under `key`; `value` must be empty. A compacted topic, such as a
+  // stateful stage's changelog, then deletes the key.
+  bool tombstone = false;
 };
 
 // Reads a changelog topic partition (compacted state of a stateful stage)

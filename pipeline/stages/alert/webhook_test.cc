@@ -1,182 +1,19 @@
 #include "pipeline/stages/alert/webhook.h"
 
-#include <arpa/inet.h>
 #include <google/protobuf/util/json_util.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pipeline/stages/alert/scripted_http_server.h"
 #include "prometheus/registry.h"
 
 namespace wirestream::alert {
 namespace {
-
-// A tiny HTTP/1.1 server on 127.0.0.1 for the test: answers the n-th
-// request with the n-th status of its script (the last one repeats); a
-// status of 0 means "never answer" (the connection is held until the client
-// gives up). One connection at a time; stops within 50 ms of Stop() or of
-// being destroyed; accepts at most 100 connections.
-class ScriptedHttpServer {
- public:
-  struct Request {
-    std::string method;
-    std::string path;
-    absl::flat_hash_map<std::string, std::string> headers;  // lower-case keys
-    std::string body;
-    absl::Time at;
-  };
-
-  explicit ScriptedHttpServer(std::vector<int> script)
-      : script_(std::move(script)) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-    EXPECT_EQ(listen(fd_, 16), 0);
-    socklen_t len = sizeof(addr);
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-
-  ~ScriptedHttpServer() { Stop(); }
-
-  void Stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
-  std::string url(absl::string_view path = "/hook") const {
-    return absl::StrCat("http://127.0.0.1:", port_, path);
-  }
-
-  std::vector<Request> requests() const {
-    absl::MutexLock lock(&mu_);
-    return requests_;
-  }
-
-  // Waits (at most 10 s) until `n` requests arrived.
-  bool AwaitRequests(size_t n) const {
-    absl::MutexLock lock(&mu_);
-    auto enough = [&]() { return requests_.size() >= n; };
-    return mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(10));
-  }
-
- private:
-  // Waits up to 50 ms for `fd` to be readable; false on timeout.
-  static bool Readable(int fd) {
-    pollfd p{fd, POLLIN, 0};
-    return poll(&p, 1, 50) > 0;
-  }
-
-  void Serve() {
-    for (int connections = 0; connections < 100 && !stop_;) {
-      if (!Readable(fd_)) continue;
-      const int conn = accept(fd_, nullptr, nullptr);
-      if (conn < 0) continue;
-      ++connections;
-      Handle(conn);
-      close(conn);
-    }
-  }
-
-  void Handle(int conn) {
-    std::string data;
-    char buf[4096];
-    size_t header_end = std::string::npos;
-    size_t content_length = 0;
-    // Read the request (bounded: 2 s, 1 MiB).
-    const absl::Time deadline = absl::Now() + absl::Seconds(2);
-    while (!stop_ && absl::Now() < deadline && data.size() < (1 << 20)) {
-      if (header_end != std::string::npos &&
-          data.size() >= header_end + 4 + content_length) {
-        break;
-      }
-      if (!Readable(conn)) continue;
-      const ssize_t n = recv(conn, buf, sizeof(buf), 0);
-      if (n <= 0) return;
-      data.append(buf, n);
-      if (header_end == std::string::npos) {
-        header_end = data.find("\r\n\r\n");
-        if (header_end != std::string::npos) {
-          for (absl::string_view line :
-               absl::StrSplit(data.substr(0, header_end), "\r\n")) {
-            std::pair<std::string, std::string> kv =
-                absl::StrSplit(line, absl::MaxSplits(':', 1));
-            if (absl::AsciiStrToLower(kv.first) == "content-length") {
-              (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(kv.second),
-                                     &content_length);
-            }
-          }
-        }
-      }
-    }
-    if (header_end == std::string::npos) return;
-    Request r;
-    r.at = absl::Now();
-    std::vector<std::string> lines =
-        absl::StrSplit(data.substr(0, header_end), "\r\n");
-    std::vector<std::string> first = absl::StrSplit(lines[0], ' ');
-    r.method = first.size() > 0 ? first[0] : "";
-    r.path = first.size() > 1 ? first[1] : "";
-    for (size_t i = 1; i < lines.size(); ++i) {
-      std::pair<std::string, std::string> kv =
-          absl::StrSplit(lines[i], absl::MaxSplits(':', 1));
-      r.headers[absl::AsciiStrToLower(kv.first)] =
-          std::string(absl::StripAsciiWhitespace(kv.second));
-    }
-    r.body = data.substr(header_end + 4);
-    int status;
-    {
-      absl::MutexLock lock(&mu_);
-      const size_t i = std::min(requests_.size(), script_.size() - 1);
-      status = script_[i];
-      requests_.push_back(std::move(r));
-    }
-    if (status == 0) {
-      // Hold the connection until the client closes it (or 5 s).
-      const absl::Time hold = absl::Now() + absl::Seconds(5);
-      while (!stop_ && absl::Now() < hold) {
-        if (Readable(conn) && recv(conn, buf, sizeof(buf), 0) <= 0) return;
-      }
-      return;
-    }
-    const std::string response =
-        absl::StrCat("HTTP/1.1 ", status,
-                     " Scripted\r\nContent-Length: 2\r\n"
-                     "Connection: close\r\n\r\nok");
-    send(conn, response.data(), response.size(), MSG_NOSIGNAL);
-  }
-
-  const std::vector<int> script_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  mutable absl::Mutex mu_;
-  std::vector<Request> requests_ ABSL_GUARDED_BY(mu_);
-};
 
 wirestream::v1::Alert MakeAlert(const std::string& id) {
   wirestream::v1::Alert a;
@@ -349,7 +186,7 @@ TEST(WebhookSenderTest, ConnectionRefusedIsRetriedThenFails) {
   int port;
   {
     ScriptedHttpServer gone({200});
-    port = std::stoi(gone.url("").substr(17));
+    port = gone.port();
   }
   auto sender = WebhookSender::Create(FastOptions());
   ASSERT_TRUE(sender.ok());
