@@ -89,6 +89,20 @@ void AppendFolded(int32_t cp, std::string* out) {
   }
 }
 
+// French and Italian elide articles and some pronouns before a vowel:
+// "l'", "d'", "j'", "qu'". A word of one letter, or "qu", before an
+// apostrophe is such a prefix.
+bool IsElision(absl::string_view folded) {
+  if (folded == "qu") return true;
+  if (folded.empty() || folded.find('\'') != absl::string_view::npos) {
+    return false;
+  }
+  int len = 1;
+  Decode(folded.data(), folded.size(), &len);
+  return len == static_cast<int>(folded.size()) &&
+         !(folded[0] >= '0' && folded[0] <= '9');
+}
+
 }  // namespace
 
 int CodePointCount(absl::string_view s) {
@@ -157,7 +171,11 @@ void TokenizeInto(absl::string_view text, std::vector<Token>* out) {
       const int32_t next_cp =
           next < n ? Decode(data + next, n - next, &next_len) : kInvalid;
       if (next_cp != kInvalid && IsWordChar(next_cp) &&
-          !IsStandaloneChar(next_cp)) {
+          !IsStandaloneChar(next_cp) && IsElision(word.folded)) {
+        // "l'Élysée", "d'Ivoire", "qu'il": the article is a word of its own.
+        flush();
+      } else if (next_cp != kInvalid && IsWordChar(next_cp) &&
+                 !IsStandaloneChar(next_cp)) {
         word.exact.push_back('\'');
         word.folded.push_back('\'');
         apostrophe_begin = here;

@@ -16,8 +16,10 @@
 //   - everything else separates words: spaces, punctuation, hyphens and
 //     dashes ("anti-drone" is the two words "anti" "drone");
 //   - an apostrophe (' or ’) between two word characters stays inside the
-//     word ("o'brien", "don't"), except a final possessive 's, which is cut
-//     off ("Biden's" -> "biden"); both apostrophes are written as ';
+//     word ("don't", "rock'n'roll"), except a final possessive 's, which is
+//     cut off ("Biden's" -> "biden"), and after a one-letter word or "qu",
+//     where it separates an elided article or pronoun ("L'Élysée" -> "l"
+//     "elysee", "O'Brien" -> "o" "brien"); both apostrophes are written ';
 //   - each Chinese or Japanese ideograph or kana is a word of its own;
 //   - bytes that are not valid UTF-8 separate words.
 // Query terms go through the same function, so a rule and a story always

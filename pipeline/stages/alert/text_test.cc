@@ -62,12 +62,24 @@ TEST(TokenizeTest, PossessiveIsCutOffTheWord) {
 }
 
 TEST(TokenizeTest, InnerApostropheStaysInTheWord) {
-  EXPECT_THAT(Folded("O’Brien don't"), ElementsAre("o'brien", "don't"));
-  EXPECT_THAT(Exact("O’Brien"), ElementsAre("O'Brien"));
+  EXPECT_THAT(Folded("don't rock'n'roll İstanbul'da"),
+              ElementsAre("don't", "rock'n'roll", "istanbul'da"));
+  EXPECT_THAT(Exact("Don’t"), ElementsAre("Don't"));
   // Quotes around a word are not apostrophes inside it.
   EXPECT_THAT(Folded("'balloon'"), ElementsAre("balloon"));
   // A lone 's is not a word after cutting.
   EXPECT_THAT(Folded("'s"), ElementsAre("s"));
+}
+
+TEST(TokenizeTest, ElisionSplitsAfterOneLetterOrQu) {
+  EXPECT_THAT(
+      Folded("L'ÉLYSÉE d’Ivoire qu'il O'Brien"),
+      ElementsAre("l", "elysee", "d", "ivoire", "qu", "il", "o", "brien"));
+  EXPECT_THAT(Spans("L’Élysée"), ElementsAre("0,1", "4,12"));
+  EXPECT_THAT(Exact("L'Élysée"), ElementsAre("L", "Élysée"));
+  // A digit is no article.
+  EXPECT_THAT(Folded("the 1's"), ElementsAre("the", "1"));
+  EXPECT_THAT(Folded("4'33"), ElementsAre("4'33"));
 }
 
 TEST(TokenizeTest, UnicodeCaseAndAccentsFold) {
