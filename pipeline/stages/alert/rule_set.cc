@@ -181,7 +181,8 @@ absl::Status RuleSet::Compile() {
   };
 
   absl::flat_hash_set<std::string> ids;
-  absl::flat_hash_map<std::pair<std::string, bool>, int> pattern_ids;
+  absl::flat_hash_map<std::pair<std::string, bool>, int> literal_ids;
+  absl::flat_hash_map<std::tuple<std::string, bool, bool>, int> pattern_ids;
   for (size_t r = 0; r < config_.rules.size(); ++r) {
     const AlertRule& rule = config_.rules[r];
     if (rule.id.empty()) {
@@ -201,14 +202,24 @@ absl::Status RuleSet::Compile() {
     }
     std::vector<int> terms;
     for (const QueryTerm& term : query->terms) {
-      std::string literal = absl::StrCat(" ", absl::StrJoin(term.words, " "),
-                                         term.prefix ? "" : " ");
-      auto [it, inserted] =
-          pattern_ids.emplace(std::make_pair(literal, rule.exact_case),
-                              static_cast<int>(patterns_.size()));
+      // " spy balloon" for "spy balloon" and for "spy balloon*"; whether
+      // the last word must end there is checked after the scan. (A
+      // trailing space on every literal would weaken the matcher's
+      // buckets, which hash literals' last bytes.)
+      std::string literal = absl::StrCat(" ", absl::StrJoin(term.words, " "));
+      auto [lit, new_literal] =
+          literal_ids.emplace(std::make_pair(literal, rule.exact_case),
+                              static_cast<int>(literals_.size()));
+      if (new_literal) {
+        literals_.push_back({literal, rule.exact_case, {}});
+      }
+      auto [it, inserted] = pattern_ids.emplace(
+          std::make_tuple(literal, rule.exact_case, !term.prefix),
+          static_cast<int>(patterns_.size()));
       if (inserted) {
-        patterns_.push_back({std::move(literal), rule.exact_case,
-                             static_cast<int>(term.words.size())});
+        patterns_.push_back(
+            {lit->second, static_cast<int>(term.words.size()), !term.prefix});
+        literals_[lit->second].patterns.push_back(it->second);
         pattern_rules_.emplace_back();
       }
       const int p = it->second;
@@ -223,33 +234,33 @@ absl::Status RuleSet::Compile() {
   }
 
   for (bool exact : {false, true}) {
-    std::vector<const char*> literals;
+    std::vector<const char*> texts;
     std::vector<size_t> lengths;
     std::vector<unsigned> flags;
-    std::vector<unsigned> ids_;
-    for (size_t p = 0; p < patterns_.size(); ++p) {
-      if (patterns_[p].exact != exact) continue;
-      literals.push_back(patterns_[p].literal.data());
-      lengths.push_back(patterns_[p].literal.size());
+    std::vector<unsigned> ids;
+    for (size_t l = 0; l < literals_.size(); ++l) {
+      if (literals_[l].exact != exact) continue;
+      texts.push_back(literals_[l].text.data());
+      lengths.push_back(literals_[l].text.size());
       flags.push_back(0);
-      ids_.push_back(static_cast<unsigned>(p));
+      ids.push_back(static_cast<unsigned>(l));
     }
-    if (literals.empty()) continue;
+    if (texts.empty()) continue;
     hs_database_t* db = nullptr;
     hs_compile_error_t* error = nullptr;
-    if (hs_compile_lit_multi(
-            literals.data(), flags.data(), ids_.data(), lengths.data(),
-            static_cast<unsigned>(literals.size()), HS_MODE_BLOCK, nullptr, &db,
-            &error) != HS_SUCCESS) {
+    if (hs_compile_lit_multi(texts.data(), flags.data(), ids.data(),
+                             lengths.data(),
+                             static_cast<unsigned>(texts.size()), HS_MODE_BLOCK,
+                             nullptr, &db, &error) != HS_SUCCESS) {
       std::string message = error != nullptr && error->message != nullptr
                                 ? error->message
                                 : "unknown error";
       const int bad = error != nullptr ? error->expression : -1;
       if (error != nullptr) hs_free_compile_error(error);
       return absl::InternalError(absl::StrFormat(
-          "%s: the term database could not be compiled: %s (term %s)",
+          "%s: the term database could not be compiled: %s (term '%s')",
           config_.origin, message,
-          bad >= 0 ? patterns_[ids_[bad]].literal : std::string("?")));
+          bad >= 0 ? literals_[ids[bad]].text : std::string("?")));
     }
     (exact ? exact_db_ : folded_db_) = db;
   }
@@ -321,18 +332,24 @@ void RuleSet::Scan(MatchScratch* s) const {
             &ctx);
     // Turn each match's end into the token range it covers.
     for (size_t i = before; i < s->raw_hits_.size(); ++i) {
-      const auto [p, end] = s->raw_hits_[i];
-      const Pattern& pattern = patterns_[p];
+      const auto [l, end] = s->raw_hits_[i];
+      const Literal& literal = literals_[l];
       // The literal starts with the space before its first word.
       const int32_t word_start =
-          static_cast<int32_t>(end - pattern.literal.size()) + 1;
+          static_cast<int32_t>(end - literal.text.size()) + 1;
       auto it = std::lower_bound(line.starts->begin(), line.starts->end(),
                                  word_start);
       if (it == line.starts->end() || *it != word_start) continue;
       const int32_t first = static_cast<int32_t>(it - line.starts->begin());
-      std::vector<MatchScratch::Occurrence>& occ = s->occurrences_[p];
-      if (occ.empty()) s->touched_patterns_.push_back(p);
-      occ.push_back({first, first + pattern.words - 1});
+      // Every line ends with a space, so end < size.
+      const bool word_ends = (*line.text)[end] == ' ';
+      for (int p : literal.patterns) {
+        const Pattern& pattern = patterns_[p];
+        if (pattern.whole_word && !word_ends) continue;
+        std::vector<MatchScratch::Occurrence>& occ = s->occurrences_[p];
+        if (occ.empty()) s->touched_patterns_.push_back(p);
+        occ.push_back({first, first + pattern.words - 1});
+      }
     }
   }
 }
@@ -432,23 +449,23 @@ std::vector<RuleMatch> RuleSet::Match(const EnrichedStory& story,
 
   // 1. Words of the headline, then of each paragraph.
   const wirestream::v1::Story& st = story.story();
-  TokenizeInto(st.headline(), &s->tokens_);
+  const bool with_exact = exact_db_ != nullptr;
+  s->tokens_.clear();
+  TokenizeAppend(st.headline(), 0, with_exact, &s->tokens_);
   s->headline_tokens_ = static_cast<int32_t>(s->tokens_.size());
-  std::vector<bool> break_before(s->tokens_.size(), false);
+  std::vector<bool>& break_before = s->break_before_;
+  break_before.assign(s->tokens_.size(), false);
   s->body_.clear();
   for (int i = 0; i < st.paragraphs_size(); ++i) {
     if (i > 0) s->body_.append("\n\n");
     const int32_t base = static_cast<int32_t>(s->body_.size());
     s->body_.append(st.paragraphs(i));
-    TokenizeInto(st.paragraphs(i), &s->paragraph_tokens_);
-    for (size_t k = 0; k < s->paragraph_tokens_.size(); ++k) {
-      Token& t = s->paragraph_tokens_[k];
-      t.begin += base;
-      t.end += base;
-      // A break before the first body word keeps phrases off the headline.
-      break_before.push_back(k == 0);
-      s->tokens_.push_back(std::move(t));
-    }
+    const size_t first = s->tokens_.size();
+    TokenizeAppend(st.paragraphs(i), base, with_exact, &s->tokens_);
+    // A break before each paragraph's first word keeps phrases inside
+    // paragraphs and off the headline.
+    break_before.resize(s->tokens_.size(), false);
+    if (first < s->tokens_.size()) break_before[first] = true;
   }
   if (s->tokens_.empty()) return matches;
 
@@ -560,31 +577,43 @@ std::string MakeSnippet(absl::string_view text,
   }
 
   std::string out;
+  out.reserve(end - start + 8 * spans.size() + 8);
   if (start > 0) out.append("…");
-  size_t next_span = 0;
-  while (next_span < spans.size() && spans[next_span].first < start)
-    ++next_span;
+  size_t next = 0;  // the first span not yet closed
+  while (next < spans.size() && spans[next].first < start) ++next;
   bool pending_space = false;
-  for (int32_t i = start; i < end; ++i) {
-    if (next_span < spans.size() && spans[next_span].second == i &&
-        spans[next_span].first >= start) {
+  bool open = false;
+  int32_t i = start;
+  while (i < end) {
+    if (open && spans[next].second == i) {
       out.append("»");
-      ++next_span;
+      open = false;
+      ++next;
     }
     if (IsAsciiSpace(text[i])) {
       pending_space = true;
+      ++i;
       continue;
     }
-    if (pending_space && !out.empty() && out != "…") out.push_back(' ');
-    pending_space = false;
-    if (next_span < spans.size() && spans[next_span].first == i) {
-      out.append("«");
+    if (pending_space && !out.empty() && !(start > 0 && out.size() == 3)) {
+      out.push_back(' ');
     }
-    out.push_back(text[i]);
+    pending_space = false;
+    if (!open && next < spans.size() && spans[next].first == i) {
+      out.append("«");
+      open = true;
+    }
+    // Copy up to the next space or span edge in one go.
+    int32_t limit = end;
+    if (next < spans.size()) {
+      limit = std::min(limit, open ? spans[next].second : spans[next].first);
+    }
+    int32_t j = i + 1;
+    while (j < limit && !IsAsciiSpace(text[j])) ++j;
+    out.append(text.data() + i, j - i);
+    i = j;
   }
-  if (next_span < spans.size() && spans[next_span].second == end) {
-    out.append("»");
-  }
+  if (open) out.append("»");
   if (end < size) out.append("…");
   return out;
 }

@@ -15,8 +15,9 @@
 //      separated by single spaces, and, when some rule is exact-case, one
 //      line of words as written;
 //   2. one Hyperscan literal database per line holds every distinct term
-//      of every rule (" spy balloon ", and " ballo" for balloon*): a single
-//      scan reports every occurrence of every term;
+//      of every rule (" spy balloon"; " balloon" also serves balloon*): a
+//      single scan reports every occurrence, and a check that the next
+//      character is a space tells whole words from prefixes;
 //   3. only rules with at least one term found are candidates: their
 //      filters are checked, then their query is evaluated over the
 //      occurrences (AND/OR/NOT, NEAR/n by word positions).
@@ -101,7 +102,7 @@ class MatchScratch {
   uint64_t prepared_for_ = 0;
   std::string body_;
   std::vector<Token> tokens_;
-  std::vector<Token> paragraph_tokens_;
+  std::vector<bool> break_before_;
   // Number of headline tokens; the body's follow.
   int32_t headline_tokens_ = 0;
   std::string folded_line_;
@@ -144,10 +145,20 @@ class RuleSet {
                                MatchScratch* scratch) const;
 
  private:
-  struct Pattern {
-    std::string literal;
+  // A string the prefilter looks for: " w1 w2 ..." in the folded or the
+  // exact line.
+  struct Literal {
+    std::string text;
     bool exact = false;
+    // The patterns spelled this way (a word and its wildcard share one).
+    std::vector<int> patterns;
+  };
+  // A term as matched: a literal, and whether its last word must end where
+  // the literal ends (false for wildcards).
+  struct Pattern {
+    int literal = 0;
     int words = 0;
+    bool whole_word = true;
   };
   struct Witness;
   struct EvalContext;
@@ -165,6 +176,7 @@ class RuleSet {
   std::vector<Query> queries_;
   // By rule, by term: the term's pattern.
   std::vector<std::vector<int>> term_patterns_;
+  std::vector<Literal> literals_;
   std::vector<Pattern> patterns_;
   // By pattern: the rules using it (each once).
   std::vector<std::vector<int>> pattern_rules_;

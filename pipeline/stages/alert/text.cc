@@ -116,13 +116,13 @@ int CodePointCount(absl::string_view s) {
   return count;
 }
 
-void TokenizeInto(absl::string_view text, std::vector<Token>* out) {
-  out->clear();
+void TokenizeAppend(absl::string_view text, int32_t base, bool with_exact,
+                    std::vector<Token>* out) {
   const char* data = text.data();
   const size_t n = text.size();
 
+  // The word being read is built in place at the back of `out`.
   bool in_word = false;
-  Token word;
   // Display byte range of the word's last apostrophe, and whether the word
   // ends with that apostrophe followed by s (a possessive).
   int32_t apostrophe_begin = -1;
@@ -132,51 +132,78 @@ void TokenizeInto(absl::string_view text, std::vector<Token>* out) {
   auto flush = [&]() {
     if (!in_word) return;
     in_word = false;
-    if (ends_possessive && word.exact.size() > 2) {
-      word.end = apostrophe_begin;
-      word.exact.resize(word.exact.size() - 2);
+    Token& word = out->back();
+    if (ends_possessive && word.folded.size() > 2) {
+      word.end = base + apostrophe_begin;
+      if (with_exact) word.exact.resize(word.exact.size() - 2);
       word.folded.resize(word.folded.size() - 2);
     }
-    if (!word.folded.empty()) out->push_back(std::move(word));
-    word = Token();
+    if (word.folded.empty()) out->pop_back();
+  };
+  auto start_word = [&](int32_t at) {
+    in_word = true;
+    out->emplace_back();
+    out->back().begin = base + at;
+    apostrophe_begin = apostrophe_end = -1;
   };
 
   size_t pos = 0;
   while (pos < n) {
-    int len = 1;
-    const int32_t cp = Decode(data + pos, n - pos, &len);
     const int32_t here = static_cast<int32_t>(pos);
-    if (cp != kInvalid && IsStandaloneChar(cp)) {
+    const unsigned char c = static_cast<unsigned char>(data[pos]);
+    if (c < 0x80 && IsAsciiWordChar(c)) {
+      // Fast path: a run of ASCII letters and digits.
+      size_t end = pos + 1;
+      while (end < n && static_cast<unsigned char>(data[end]) < 0x80 &&
+             IsAsciiWordChar(data[end])) {
+        ++end;
+      }
+      if (!in_word) start_word(here);
+      Token& word = out->back();
+      ends_possessive =
+          end == pos + 1 && (c == 's' || c == 'S') && apostrophe_end == here;
+      if (with_exact) word.exact.append(data + pos, end - pos);
+      const size_t from = word.folded.size();
+      word.folded.append(data + pos, end - pos);
+      for (size_t i = from; i < word.folded.size(); ++i) {
+        char& ch = word.folded[i];
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+      }
+      word.end = base + static_cast<int32_t>(end);
+      pos = end;
+      continue;
+    }
+    int len = 1;
+    const int32_t cp = c < 0x80 ? c : Decode(data + pos, n - pos, &len);
+    if (cp != kInvalid && c >= 0x80 && IsStandaloneChar(cp)) {
       flush();
       Token t;
-      t.begin = here;
-      t.end = here + len;
-      t.exact.assign(data + pos, len);
+      t.begin = base + here;
+      t.end = base + here + len;
+      if (with_exact) t.exact.assign(data + pos, len);
       AppendFolded(cp, &t.folded);
       out->push_back(std::move(t));
-    } else if (cp != kInvalid && IsWordChar(cp)) {
-      if (!in_word) {
-        in_word = true;
-        word.begin = here;
-        apostrophe_begin = apostrophe_end = -1;
-      }
-      ends_possessive = (cp == 's' || cp == 'S') && apostrophe_end == here;
-      word.exact.append(data + pos, len);
+    } else if (cp != kInvalid && c >= 0x80 && IsWordChar(cp)) {
+      if (!in_word) start_word(here);
+      Token& word = out->back();
+      ends_possessive = false;
+      if (with_exact) word.exact.append(data + pos, len);
       AppendFolded(cp, &word.folded);
-      word.end = here + len;
+      word.end = base + here + len;
     } else if (in_word && cp != kInvalid && IsApostrophe(cp)) {
       // Inside the word only when a word character follows.
       int next_len = 1;
       const size_t next = pos + len;
       const int32_t next_cp =
           next < n ? Decode(data + next, n - next, &next_len) : kInvalid;
-      if (next_cp != kInvalid && IsWordChar(next_cp) &&
-          !IsStandaloneChar(next_cp) && IsElision(word.folded)) {
+      const bool joins = next_cp != kInvalid && IsWordChar(next_cp) &&
+                         !IsStandaloneChar(next_cp);
+      if (joins && IsElision(out->back().folded)) {
         // "l'Élysée", "d'Ivoire", "qu'il": the article is a word of its own.
         flush();
-      } else if (next_cp != kInvalid && IsWordChar(next_cp) &&
-                 !IsStandaloneChar(next_cp)) {
-        word.exact.push_back('\'');
+      } else if (joins) {
+        Token& word = out->back();
+        if (with_exact) word.exact.push_back('\'');
         word.folded.push_back('\'');
         apostrophe_begin = here;
         apostrophe_end = here + len;
@@ -190,6 +217,11 @@ void TokenizeInto(absl::string_view text, std::vector<Token>* out) {
     pos += len;
   }
   flush();
+}
+
+void TokenizeInto(absl::string_view text, std::vector<Token>* out) {
+  out->clear();
+  TokenizeAppend(text, 0, /*with_exact=*/true, out);
 }
 
 std::vector<Token> Tokenize(absl::string_view text) {

@@ -55,6 +55,12 @@ std::vector<Token> Tokenize(absl::string_view text);
 // Same, into `out` (cleared first); reuses its capacity.
 void TokenizeInto(absl::string_view text, std::vector<Token>* out);
 
+// Appends the words of `text` to `out`, their offsets moved by `base` (the
+// text's offset in a larger display text). Without `with_exact` the exact
+// forms are left empty, which is faster.
+void TokenizeAppend(absl::string_view text, int32_t base, bool with_exact,
+                    std::vector<Token>* out);
+
 // Returns the number of Unicode code points in `s` (invalid bytes count one
 // each).
 int CodePointCount(absl::string_view s);
