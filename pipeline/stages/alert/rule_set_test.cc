@@ -91,6 +91,8 @@ TEST(RuleSetOperatorsTest, Term) {
       {"air", "hot-air balloon", true},
       {"hotline", "the Moscow–Washington hotline", true},
       {"hotline", "hot line", false},
+      {"hotline", "hotlines", false},
+      {"hotline", "HOTLINE", true},
   });
 }
 
@@ -156,6 +158,13 @@ TEST(RuleSetOperatorsTest, Near) {
       {"spy NEAR/2 balloon", "spy very big balloon", false},
       {"spy NEAR/3 balloon", "spy high-altitude balloon", true},  // 2 words
       {"spy NEAR/2 balloon", "spy high-altitude balloon", false},
+      {"spy NEAR/3 balloon", "spy, a very large balloon", false},
+      {"(balloon* OR airship) NEAR/5 (military OR pentagon)",
+       "Pentagon tracks large balloons", true},
+      {"(balloon* OR airship) NEAR/5 (military OR pentagon)",
+       "Pentagon tracks a very, very large balloon", false},
+      {"(balloon* OR airship) NEAR/5 (military OR pentagon)",
+       "an airship, said the military", true},
       {"balloon* NEAR/3 (military OR pentagon)",
        "Pentagon tracks large balloons", true},
       {"balloon* NEAR/3 (military OR pentagon)",
