@@ -66,6 +66,10 @@ group.initial.rebalance.delay.ms=0
 transaction.abort.timed.out.transaction.cleanup.interval.ms=5000
 transaction.remove.expired.transaction.cleanup.interval.ms=10000
 log.flush.interval.messages=9223372036854775807
+# Keep every record however old its timestamp: tests (and backfills) write
+# stories with event times years back, which time-based retention would
+# delete at its next check. The state directory is wiped at every start.
+log.retention.ms=-1
 PROPS
 
 cat >"$state/log4j2.properties" <<'LOG'
