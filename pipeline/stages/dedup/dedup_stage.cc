@@ -97,10 +97,12 @@ absl::StatusOr<DedupStage::PartitionState*> DedupStage::StateFor(
     ++restores_;
     restore_time_ += took;
     last_restore_time_ = took;
+    if (metrics_ != nullptr) metrics_->ObserveRestore(took);
   }
   PartitionState* held =
       &partitions_.emplace(partition, std::move(state)).first->second;
   ShareBudget();
+  UpdateMetrics();
   return held;
 }
 
@@ -129,6 +131,7 @@ absl::Status DedupStage::OnPartitionsRevoked(
     partitions_.erase(it);
   }
   ShareBudget();
+  UpdateMetrics();
   return absl::OkStatus();
 }
 
@@ -186,16 +189,32 @@ absl::StatusOr<std::vector<runtime::OutputRecord>> DedupStage::Process(
     }
     outputs.push_back(std::move(out));
   }
+  UpdateMetrics();
   return outputs;
+}
+
+DedupStats DedupStage::SumStats() const {
+  DedupStats sum = retired_;
+  for (const auto& [partition, state] : partitions_) {
+    sum += state.dedup->stats();
+  }
+  return sum;
+}
+
+void DedupStage::UpdateMetrics() {
+  if (metrics_ != nullptr) metrics_->Update(SumStats());
+}
+
+void DedupStage::RegisterMetrics(prometheus::Registry& registry) {
+  absl::MutexLock lock(&mu_);
+  metrics_ = std::make_unique<DedupMetrics>(registry);
+  UpdateMetrics();
 }
 
 DedupStageStats DedupStage::stats() const {
   absl::MutexLock lock(&mu_);
   DedupStageStats s;
-  s.state = retired_;
-  for (const auto& [partition, state] : partitions_) {
-    s.state += state.dedup->stats();
-  }
+  s.state = SumStats();
   s.partitions = static_cast<int>(partitions_.size());
   s.restores = restores_;
   s.restore_time = restore_time_;

@@ -32,6 +32,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "pipeline/runtime/stage.h"
+#include "pipeline/stages/dedup/dedup_metrics.h"
 #include "pipeline/stages/dedup/deduplicator.h"
 
 namespace wirestream::stages::dedup {
@@ -105,6 +106,10 @@ class DedupStage : public runtime::Stage {
   absl::Status OnBatchAborted(
       const std::vector<runtime::TopicPartition>& assigned) override;
 
+  // Creates the stage's metrics (see dedup_metrics.h) in `registry`; from
+  // then on they move with every record and restore.
+  void RegisterMetrics(prometheus::Registry& registry) override;
+
   // Returns the counters and state size; thread-safe.
   DedupStageStats stats() const;
 
@@ -122,6 +127,10 @@ class DedupStage : public runtime::Stage {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ShareBudget() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   DuplicateAction ActionFor(wirestream::v1::DedupKind kind) const;
+  // Returns the counters and state size summed over the partitions.
+  DedupStats SumStats() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Brings the metrics, if registered, up to date with the state.
+  void UpdateMetrics() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const DedupStageConfig config_;
   runtime::ChangelogReader* reader_ = nullptr;
@@ -132,6 +141,7 @@ class DedupStage : public runtime::Stage {
   int64_t restores_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Duration restore_time_ ABSL_GUARDED_BY(mu_);
   absl::Duration last_restore_time_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<DedupMetrics> metrics_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace wirestream::stages::dedup

@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "pipeline/stages/dedup/testing/fake_changelog.h"
 #include "pipeline/stages/dedup/testing/story_builder.h"
+#include "prometheus/registry.h"
 #include "wirestream/v1/dedup_state.pb.h"
 #include "wirestream/v1/dedup_verdict.pb.h"
 
@@ -239,6 +240,67 @@ TEST(DedupStageTest, UpdatesAndKillsAlwaysPass) {
   EXPECT_EQ(ParseDeduped(*stories[0]).verdict().kind(),
             wirestream::v1::DEDUP_KIND_KILL);
   EXPECT_EQ(ParseDeduped(*stories[0]).verdict().cluster_id(), "rtr-q-1");
+}
+
+// Returns the value of `name`{stage="dedup", label=value} in `registry`
+// (a counter's or gauge's), or -1 when there is none.
+double MetricValue(prometheus::Registry& registry, const std::string& name,
+                   const std::string& label = "",
+                   const std::string& value = "") {
+  for (const prometheus::MetricFamily& family : registry.Collect()) {
+    if (family.name != name) continue;
+    for (const prometheus::ClientMetric& metric : family.metric) {
+      bool match = label.empty();
+      bool dedup = false;
+      for (const prometheus::ClientMetric::Label& l : metric.label) {
+        if (l.name == "stage" && l.value == "dedup") dedup = true;
+        if (l.name == label && l.value == value) match = true;
+      }
+      if (!dedup || !match) continue;
+      if (family.type == prometheus::MetricType::Gauge)
+        return metric.gauge.value;
+      return metric.counter.value;
+    }
+  }
+  return -1;
+}
+
+TEST(DedupStageMetricsTest, VerdictsAndStateSizeAreReadBackExactly) {
+  prometheus::Registry registry;
+  auto stage = MakeStage();
+  stage->RegisterMetrics(registry);
+  EXPECT_EQ(MetricValue(registry, "wirestream_dedup_verdicts_total", "verdict",
+                        "new"),
+            0);
+  ASSERT_TRUE(stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1"))).ok());
+  ASSERT_TRUE(stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1"))).ok());
+  ASSERT_TRUE(stage->Process(Record(Quake("afp-3", "afp", "afp-3"))).ok());
+  ASSERT_TRUE(stage->Process(Record(QuakeRewrite("nd-7"))).ok());
+  Story v2 = Quake("rtr-q-2", "reuters", "q-1", 2, kT0 + absl::Minutes(30));
+  v2.add_paragraphs("A second quake of magnitude 5.1 struck an hour later.");
+  ASSERT_TRUE(stage->Process(Record(v2)).ok());
+  Story kill = Quake("rtr-q-3", "reuters", "q-1", 3, kT0 + absl::Hours(1));
+  kill.set_pub_status(wirestream::v1::PUB_STATUS_CANCELED);
+  ASSERT_TRUE(stage->Process(Record(kill)).ok());
+
+  const std::string verdicts = "wirestream_dedup_verdicts_total";
+  EXPECT_EQ(MetricValue(registry, verdicts, "verdict", "new"), 1);
+  EXPECT_EQ(MetricValue(registry, verdicts, "verdict", "duplicate"), 2);
+  EXPECT_EQ(MetricValue(registry, verdicts, "verdict", "near_duplicate"), 1);
+  EXPECT_EQ(MetricValue(registry, verdicts, "verdict", "update"), 1);
+  EXPECT_EQ(MetricValue(registry, verdicts, "verdict", "kill"), 1);
+  const DedupStageStats stats = stage->stats();
+  EXPECT_EQ(MetricValue(registry, "wirestream_dedup_state_entries"),
+            stats.state.entries);
+  EXPECT_EQ(MetricValue(registry, "wirestream_dedup_state_bytes"),
+            stats.state.bytes);
+  EXPECT_GT(stats.state.entries, 0);
+  EXPECT_EQ(MetricValue(registry, "wirestream_dedup_evictions_total", "reason",
+                        "budget"),
+            0);
+  EXPECT_EQ(MetricValue(registry, "wirestream_dedup_evictions_total", "reason",
+                        "expired"),
+            0);
 }
 
 Story Flood(absl::string_view id, absl::Time t = kT0) {
