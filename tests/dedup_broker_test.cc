@@ -3,6 +3,7 @@
 // seen before the crash are still caught, and wire.unique holds every new
 // story exactly once.
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -73,6 +74,7 @@ TEST(DedupBrokerTest, RestoredStateCatchesResendsAfterKill9) {
                                               {{"cleanup.policy", "compact"}});
   ASSERT_TRUE(in.ok() && out.ok() && dlq.ok() && dups.ok() && state.ok());
 
+  const int port = testsupport::FreePort();
   testsupport::WorkerProcess worker(
       testsupport::WorkerBinary("dedup"),
       {absl::StrCat("--bootstrap=", *testsupport::BootstrapServers()),
@@ -80,8 +82,8 @@ TEST(DedupBrokerTest, RestoredStateCatchesResendsAfterKill9) {
        absl::StrCat("--dlq=", *dlq), absl::StrCat("--group=", *in, ".group"),
        absl::StrCat("--duplicates_topic=", *dups),
        absl::StrCat("--changelog_topic=", *state), "--on_duplicate=route",
-       "--batch_records=200", "--http=", "--kafka=session.timeout.ms=6000",
-       "--kafka=heartbeat.interval.ms=500"});
+       "--batch_records=200", absl::StrCat("--http=127.0.0.1:", port),
+       "--kafka=session.timeout.ms=6000", "--kafka=heartbeat.interval.ms=500"});
   ASSERT_TRUE(worker.Start().ok());
   // Stories arrive in chunks; the worker dies half-way through them.
   for (int first = 0; first < kBefore; first += 150) {
@@ -114,6 +116,25 @@ TEST(DedupBrokerTest, RestoredStateCatchesResendsAfterKill9) {
   auto duplicates = testsupport::ReadRecords(
       *dups, {.min_records = kResends, .timeout = absl::Seconds(60)});
   absl::SleepFor(absl::Seconds(2));
+  // The last worker judged the re-sends and the new stories: its counters
+  // say so exactly.
+  std::optional<double> new_stories, resent;
+  for (int i = 0; i < 50; ++i) {
+    auto text = testsupport::HttpGet(port, "/metrics");
+    ASSERT_TRUE(text.ok()) << text.status();
+    new_stories =
+        testsupport::MetricValue(*text, "wirestream_dedup_verdicts_total",
+                                 "stage=\"dedup\",verdict=\"new\"");
+    resent = testsupport::MetricValue(*text, "wirestream_dedup_verdicts_total",
+                                      "stage=\"dedup\",verdict=\"duplicate\"");
+    if (new_stories && resent && *new_stories == kAfter &&
+        *resent == kResends) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_EQ(new_stories, std::optional<double>(kAfter));
+  EXPECT_EQ(resent, std::optional<double>(kResends));
   EXPECT_EQ(worker.Stop(absl::Seconds(30)), 0) << worker.Log();
   unique = testsupport::ReadRecords(
       *out, {.min_records = kBefore + kAfter, .timeout = absl::Seconds(20)});
