@@ -15,7 +15,8 @@
 //   1. the EnrichedStory with alert_hits filled and enriched_at set, to the
 //      stage's output topic (key: story id);
 //   2. one Alert per hit not suppressed, to `alerts_topic` (key:
-//      "<rule id>/<cluster id>"), also queued for the rule's webhooks;
+//      "<rule id>/<cluster id>"), also queued for the rule's webhooks and
+//      for webhooks_for_every_alert;
 //   3. suppression changes to `state_topic`, in the input record's
 //      partition: an AlertStateEntry per alert (key: "<rule id>/<cluster
 //      id>") and tombstones for entries that expired or were evicted.
@@ -67,6 +68,9 @@ struct AlertStageOptions {
   // Optional; outlives the stage. Without it webhook channels are not
   // delivered (the Alert still names them).
   WebhookSender* webhooks = nullptr;
+  // Webhooks every alert is posted to, besides its rule's (the worker's
+  // --webhook_url). Needs `webhooks`.
+  std::vector<WebhookTarget> webhooks_for_every_alert;
   // Optional; outlives the stage.
   AlertMetrics* metrics = nullptr;
   // The time alerts are raised at (Alert.created_at,
