@@ -35,23 +35,21 @@ struct AlertTopics {
 
 AlertTopics CreateAlertTopics(int partitions) {
   AlertTopics t;
-  auto classified = testsupport::CreateUniqueTopic("classified", partitions);
-  auto enriched = testsupport::CreateUniqueTopic("enriched", partitions);
-  auto alerts = testsupport::CreateUniqueTopic("alerts", partitions);
-  auto state = testsupport::CreateUniqueTopic("alert-state", partitions,
-                                              {{"cleanup.policy", "compact"}});
-  auto dlq = testsupport::CreateUniqueTopic("dlq", 1);
-  EXPECT_TRUE(classified.ok() && enriched.ok() && alerts.ok() && state.ok() &&
-              dlq.ok());
-  if (!(classified.ok() && enriched.ok() && alerts.ok() && state.ok() &&
-        dlq.ok())) {
-    return t;
+  std::vector<std::string*> names = {&t.classified, &t.enriched, &t.alerts,
+                                     &t.state, &t.dlq};
+  const char* bases[] = {"classified", "enriched", "alerts", "alert-state",
+                         "dlq"};
+  for (int i = 0; i < 5; ++i) {
+    std::map<std::string, std::string> configs;
+    if (i == 3) configs = {{"cleanup.policy", "compact"}};
+    auto topic = testsupport::CreateUniqueTopic(
+        bases[i], i == 4 ? 1 : partitions, configs);
+    if (!topic.ok()) {
+      ADD_FAILURE() << topic.status();
+      return AlertTopics{};
+    }
+    *names[i] = *topic;
   }
-  t.classified = *classified;
-  t.enriched = *enriched;
-  t.alerts = *alerts;
-  t.state = *state;
-  t.dlq = *dlq;
   return t;
 }
 
@@ -340,6 +338,113 @@ TEST(AlertBrokerTest, AdminReloadKeepsOldRulesOnABrokenFile) {
   EXPECT_THAT(AlertNames(alerts),
               ::testing::ElementsAre("balloon@story-0", "balloon@story-6",
                                      "hotline@story-12"));
+}
+
+constexpr char kBothRules[] = R"(rules:
+  - id: balloon
+    query: balloon
+  - id: hotline
+    query: hotline
+)";
+
+TEST(AlertBrokerTest, SuppressionSurvivesKill9) {
+  const AlertTopics t = CreateAlertTopics(2);
+  ASSERT_FALSE(t.classified.empty());
+  const std::string rules = TempPath("suppression-rules.yaml");
+  WriteRules(rules, kBothRules);
+  const int port = testsupport::FreePort();
+  testsupport::WorkerProcess worker(testsupport::WorkerBinary("alert"),
+                                    WorkerArgs(t, rules, port));
+  ASSERT_TRUE(worker.Start().ok());
+
+  // Suppression is per input partition: the cluster's stories go to one.
+  ASSERT_TRUE(
+      testsupport::ProduceRecords(
+          t.classified, {Record(Story("s-1", "c-1", v1::DEDUP_KIND_NEW,
+                                      "Spy balloon drifts over Montana"),
+                                0)})
+          .ok());
+  ASSERT_EQ(ReadAtLeast(t.alerts, 1, absl::Seconds(90)).size(), 1u)
+      << worker.Log();
+  // The alert is committed, and its changelog entry with it.
+  ASSERT_EQ(ReadAtLeast(t.state, 1, absl::Seconds(10)).size(), 1u);
+  worker.Kill();
+  ASSERT_TRUE(worker.Start().ok());
+
+  ASSERT_TRUE(
+      testsupport::ProduceRecords(
+          t.classified,
+          {// The agency sends the same story again.
+           Record(Story("s-1", "c-1", v1::DEDUP_KIND_DUPLICATE,
+                        "Spy balloon drifts over Montana"),
+                  0),
+           // Another feed's near-copy.
+           Record(Story("s-2", "c-1", v1::DEDUP_KIND_NEAR_DUPLICATE,
+                        "Spy balloon drifting over Montana"),
+                  0),
+           // A new version that now mentions the hotline.
+           Record(Story("s-1", "c-1", v1::DEDUP_KIND_UPDATE,
+                        "Spy balloon over Montana: Pentagon uses hotline"),
+                  0),
+           // Another cluster, another partition.
+           Record(Story("s-3", "c-3", v1::DEDUP_KIND_NEW,
+                        "Weather balloon lands in a field"),
+                  1)})
+          .ok());
+  const std::vector<TestRecord> enriched =
+      ReadAtLeast(t.enriched, 5, absl::Seconds(90));
+  const std::vector<TestRecord> alerts =
+      ReadAtLeast(t.alerts, 3, absl::Seconds(30));
+  EXPECT_EQ(Metric(port, "wirestream_alert_state_restored_total", kOk), 1)
+      << worker.Log();
+  EXPECT_EQ(Metric(port, "wirestream_alert_hits_suppressed_total",
+                   "reason=\"cluster\",stage=\"alert\""),
+            3);
+  EXPECT_EQ(worker.Stop(absl::Seconds(30)), 0) << worker.Log();
+
+  // Exactly three alerts: the first story, the update's new rule, the
+  // other cluster.
+  EXPECT_THAT(
+      AlertNames(alerts),
+      UnorderedElementsAreArray({"balloon@s-1", "hotline@s-1", "balloon@s-3"}));
+  ASSERT_EQ(alerts.size(), 3u);
+  for (const v1::Alert& a : Alerts(alerts)) {
+    EXPECT_EQ(a.cluster_id(), a.story_id() == "s-3" ? "c-3" : "c-1");
+  }
+  std::string first_alert;
+  for (const v1::Alert& a : Alerts(alerts)) {
+    if (a.rule_id() == "balloon" && a.story_id() == "s-1") {
+      first_alert = a.alert_id();
+    }
+  }
+  ASSERT_FALSE(first_alert.empty());
+
+  // wire.enriched (partition 0 in order, then partition 1): every story
+  // once, its matches kept, the repeats marked as suppressed and why.
+  ASSERT_EQ(enriched.size(), 5u);
+  std::vector<std::string> lines;
+  for (const TestRecord& r : enriched) {
+    v1::EnrichedStory s;
+    ASSERT_TRUE(s.ParseFromString(r.value.value_or("")));
+    std::string line = absl::StrCat(s.story().id(), ":");
+    for (const auto& hit : s.alert_hits()) {
+      absl::StrAppend(&line, " ", hit.rule_id(),
+                      hit.suppressed() ? "(suppressed)" : "");
+      if (hit.suppressed()) {
+        EXPECT_THAT(hit.suppressed_reason(),
+                    HasSubstr(absl::StrCat("already alerted for cluster c-1 "
+                                           "(alert ",
+                                           first_alert, ", story s-1)")));
+      }
+    }
+    lines.push_back(line);
+  }
+  EXPECT_THAT(lines, ::testing::ElementsAre(
+                         "s-1: balloon", "s-1: balloon(suppressed)",
+                         "s-2: balloon(suppressed)",
+                         "s-1: balloon(suppressed) hotline", "s-3: balloon"));
+  EXPECT_THAT(worker.Log(),
+              HasSubstr("restored 1 suppression entries for partition 0"));
 }
 
 }  // namespace
