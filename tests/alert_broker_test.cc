@@ -447,5 +447,76 @@ TEST(AlertBrokerTest, SuppressionSurvivesKill9) {
               HasSubstr("restored 1 suppression entries for partition 0"));
 }
 
+TEST(AlertBrokerTest, WebhookRetriedUntilAcceptedWithoutHoldingTheStream) {
+  constexpr int kOthers = 40;
+  const AlertTopics t = CreateAlertTopics(1);
+  ASSERT_FALSE(t.classified.empty());
+  const std::string rules = TempPath("webhook-rules.yaml");
+  WriteRules(rules, kBalloonRules);
+  // The desk's receiver fails twice, then takes the alert.
+  alert::ScriptedHttpServer desk({500, 500, 200});
+  const int port = testsupport::FreePort();
+  testsupport::WorkerProcess worker(
+      testsupport::WorkerBinary("alert"),
+      WorkerArgs(t, rules, port,
+                 {absl::StrCat("--webhook_url=", desk.url("/desk")),
+                  "--webhook_timeout_ms=2000", "--webhook_max_attempts=4",
+                  "--webhook_backoff_ms=2000"}));
+  ASSERT_TRUE(worker.Start().ok());
+
+  // One story that alerts, then others that keep the stream busy.
+  std::vector<TestRecord> records = {
+      Record(Story("s-1", "c-1", v1::DEDUP_KIND_NEW, "Balloon over Montana"))};
+  for (int n = 1; n <= kOthers; ++n) {
+    records.push_back(NumberedStory(2 * n + 1));  // odd: no balloon
+  }
+  ASSERT_TRUE(testsupport::ProduceRecords(t.classified, records).ok());
+  const std::vector<TestRecord> enriched =
+      ReadAtLeast(t.enriched, kOthers + 1, absl::Seconds(90));
+  const std::vector<TestRecord> alerts =
+      ReadAtLeast(t.alerts, 1, absl::Seconds(10));
+  // Attempts come 2 s (then 4 s) apart, +-20%.
+  bool three = false;
+  for (int i = 0; i < 3 && !three; ++i) three = desk.AwaitRequests(3);
+  ASSERT_TRUE(three) << worker.Log();
+  EXPECT_EQ(AwaitMetric(port, "wirestream_alert_webhook_deliveries_total",
+                        "result=\"delivered\",stage=\"alert\"", 1),
+            1);
+  EXPECT_EQ(Metric(port, "wirestream_alert_webhook_attempts_total",
+                   "stage=\"alert\""),
+            3);
+  EXPECT_EQ(Metric(port, "wirestream_alert_webhook_deliveries_total",
+                   "result=\"failed\",stage=\"alert\""),
+            0);
+  EXPECT_EQ(worker.Stop(absl::Seconds(30)), 0) << worker.Log();
+
+  ASSERT_EQ(alerts.size(), 1u);
+  const v1::Alert alert = Alerts(alerts)[0];
+  EXPECT_EQ(alert.story_id(), "s-1");
+  const std::vector<alert::ScriptedHttpServer::Request> requests =
+      desk.requests();
+  ASSERT_EQ(requests.size(), 3u);  // accepted once, never sent again
+  for (size_t i = 0; i < requests.size(); ++i) {
+    auto headers = requests[i].headers;
+    EXPECT_EQ(requests[i].method, "POST");
+    EXPECT_EQ(requests[i].path, "/desk");
+    EXPECT_EQ(headers["idempotency-key"], alert.alert_id());
+    EXPECT_EQ(headers["x-wirestream-attempt"], absl::StrCat(i + 1));
+    EXPECT_THAT(requests[i].body,
+                HasSubstr(absl::StrCat("\"alertId\":\"", alert.alert_id())));
+  }
+
+  // The stream did not wait for the webhook: every story was processed
+  // before the second attempt was even made.
+  ASSERT_EQ(enriched.size(), static_cast<size_t>(kOthers + 1));
+  for (const TestRecord& r : enriched) {
+    v1::EnrichedStory s;
+    ASSERT_TRUE(s.ParseFromString(r.value.value_or("")));
+    const absl::Time at = absl::FromUnixSeconds(s.enriched_at().seconds()) +
+                          absl::Nanoseconds(s.enriched_at().nanos());
+    EXPECT_LT(at, requests[1].at) << s.story().id();
+  }
+}
+
 }  // namespace
 }  // namespace wirestream
