@@ -286,6 +286,83 @@ TEST(AlertBrokerTest, RulesFileChangedMidStream) {
               HasSubstr(absl::StrCat(rules, ":3: rule \"hotline\": query:")));
 }
 
+TEST(AlertBrokerTest, RulesSwapWhileStoriesFlow) {
+  constexpr int kChunk = 25, kChunks = 12, kChangeAfter = 4;
+  const AlertTopics t = CreateAlertTopics(2);
+  ASSERT_FALSE(t.classified.empty());
+  const std::string rules = TempPath("flow-rules.yaml");
+  WriteRules(rules, kHotlineRules);
+  const int port = testsupport::FreePort();
+  testsupport::WorkerProcess worker(
+      testsupport::WorkerBinary("alert"),
+      WorkerArgs(t, rules, port, {"--rules_poll_ms=100", "--batch_ms=50"}));
+  ASSERT_TRUE(worker.Start().ok());
+
+  // Every story mentions both words: each rule set gives it exactly one
+  // hit, so a story matched by a mix of old and new rules would show.
+  auto chunk = [](int c) {
+    std::vector<TestRecord> records;
+    for (int n = c * kChunk; n < (c + 1) * kChunk; ++n) {
+      records.push_back(Record(Story(
+          absl::StrCat("story-", n), absl::StrCat("c-", n), v1::DEDUP_KIND_NEW,
+          absl::StrCat("Hotline and balloon report ", n))));
+    }
+    return records;
+  };
+  ASSERT_TRUE(testsupport::ProduceRecords(t.classified, chunk(0)).ok());
+  ASSERT_EQ(ReadAtLeast(t.enriched, kChunk, absl::Seconds(90)).size(),
+            static_cast<size_t>(kChunk))
+      << worker.Log();
+  for (int c = 1; c < kChunks; ++c) {
+    if (c == kChangeAfter) WriteRules(rules, kBalloonRules);
+    if (c == kChunks - 2) {
+      // The last two chunks come after the swap.
+      EXPECT_EQ(AwaitMetric(port, kReloads, kOk, 1), 1) << worker.Log();
+    }
+    ASSERT_TRUE(testsupport::ProduceRecords(t.classified, chunk(c)).ok());
+    absl::SleepFor(absl::Milliseconds(150));
+  }
+  const std::vector<TestRecord> enriched =
+      ReadAtLeast(t.enriched, kChunk * kChunks, absl::Seconds(60));
+  const std::vector<TestRecord> alerts =
+      ReadAtLeast(t.alerts, kChunk * kChunks, absl::Seconds(30));
+  EXPECT_EQ(worker.Stop(absl::Seconds(30)), 0) << worker.Log();
+
+  // Each story once, with exactly one hit; per partition, in offset order,
+  // the hotline rule until the swap and the balloon rule after it.
+  ASSERT_EQ(enriched.size(), static_cast<size_t>(kChunk * kChunks));
+  std::map<std::string, int> seen;
+  std::map<std::string, std::string> rule_of;
+  std::map<int32_t, bool> swapped;
+  int hotline = 0, balloon = 0;
+  for (const TestRecord& r : enriched) {
+    v1::EnrichedStory s;
+    ASSERT_TRUE(s.ParseFromString(r.value.value_or("")));
+    const std::string& id = s.story().id();
+    ++seen[id];
+    ASSERT_EQ(s.alert_hits_size(), 1) << id;
+    const std::string& rule = s.alert_hits(0).rule_id();
+    rule_of[id] = rule;
+    if (rule == "balloon") {
+      swapped[r.partition] = true;
+      ++balloon;
+    } else {
+      EXPECT_EQ(rule, "hotline") << id;
+      EXPECT_FALSE(swapped[r.partition])
+          << id << ": old rules after new ones in partition " << r.partition;
+      ++hotline;
+    }
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kChunk * kChunks));
+  EXPECT_GE(hotline, kChunk);
+  EXPECT_GE(balloon, 2 * kChunk);
+  // One alert per story, for the rule its enriched record shows.
+  ASSERT_EQ(alerts.size(), static_cast<size_t>(kChunk * kChunks));
+  for (const v1::Alert& a : Alerts(alerts)) {
+    EXPECT_EQ(a.rule_id(), rule_of[a.story_id()]) << a.story_id();
+  }
+}
+
 TEST(AlertBrokerTest, AdminReloadKeepsOldRulesOnABrokenFile) {
   const AlertTopics t = CreateAlertTopics(1);
   ASSERT_FALSE(t.classified.empty());
