@@ -2,6 +2,7 @@
 // story with its rule matches), alerts to wire.alerts, suppression state in
 // the compacted changelog wire.alert.state. The rules file reloads when it
 // changes, or at once on POST /admin/reload.
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
