@@ -295,4 +295,9 @@ absl::Status AlertStage::OnPartitionsRevoked(
   return absl::OkStatus();
 }
 
+absl::Status AlertStage::OnBatchAborted(
+    const std::vector<runtime::TopicPartition>& assigned) {
+  return OnPartitionsAssigned(assigned);
+}
+
 }  // namespace wirestream::alert

@@ -28,11 +28,11 @@
 // cluster id is its own cluster.
 //
 // State: per input partition, restored from `state_topic` in
-// OnPartitionsAssigned through the ChangelogReader (AttachChangelog) and
-// dropped in OnPartitionsRevoked. A record processed again after an
-// aborted batch finds its own entry and alerts again with the same alert
-// id (alert ids are a fingerprint of rule, cluster and story), so nothing
-// is lost and receivers can drop the repeat.
+// OnPartitionsAssigned (and again after an aborted batch) through the
+// ChangelogReader (AttachChangelog) and dropped in OnPartitionsRevoked. A
+// record processed again after an aborted batch finds its own entry and alerts
+// again with the same alert id (alert ids are a fingerprint of rule, cluster
+// and story), so nothing is lost and receivers can drop the repeat.
 //
 // Values that are not an EnrichedStory are dead-lettered
 // (UNPARSABLE_RECORD).
@@ -99,6 +99,11 @@ class AlertStage : public runtime::Stage {
       const std::vector<runtime::TopicPartition>& partitions) override;
   absl::Status OnPartitionsRevoked(
       const std::vector<runtime::TopicPartition>& partitions) override;
+  // Restores `assigned` from the changelog, which holds committed entries
+  // only, so an alert of the aborted batch that is not raised again when
+  // its record is re-read suppresses nothing.
+  absl::Status OnBatchAborted(
+      const std::vector<runtime::TopicPartition>& assigned) override;
 
   // The suppression state, for tests and metrics.
   const SuppressionState& state() const { return state_; }

@@ -398,6 +398,33 @@ TEST_F(AlertStageTest, RecordReadAgainAfterAbortAlertsAgainWithSameId) {
   EXPECT_THAT(Routes(c), ElementsAre("-|-|s-2"));
 }
 
+TEST_F(AlertStageTest, AbortedAlertThatIsNotRaisedAgainSuppressesNothing) {
+  FakeChangelog changelog;
+  std::unique_ptr<AlertStage> stage = MakeStage();
+  stage->AttachChangelog(&changelog);
+  ASSERT_TRUE(stage->OnPartitionsAssigned({{"wire.classified", 3}}).ok());
+  const InputRecord first = Record(
+      Story("s-1", "c-1", wirestream::v1::DEDUP_KIND_NEW, "Spy balloon"), 10);
+  // Alerts, but its batch is aborted: nothing reaches the changelog.
+  ASSERT_EQ(Run(*stage, first).size(), 3u);
+  ASSERT_TRUE(stage->OnBatchAborted({{"wire.classified", 3}}).ok());
+  EXPECT_EQ(stage->state().size(3), 0u);
+  // Before the batch is read again the rules change: the first story no
+  // longer matches, its update does.
+  rules_.Set(R"(rules:
+  - id: spy-balloon
+    query: '"spy balloon" AND pentagon'
+)");
+  EXPECT_THAT(Routes(Run(*stage, first)), ElementsAre("-|-|s-1"));
+  std::vector<OutputRecord> update =
+      Run(*stage, Record(Story("s-1", "c-1", wirestream::v1::DEDUP_KIND_UPDATE,
+                               "Spy balloon: Pentagon briefs"),
+                         11));
+  EXPECT_THAT(Routes(update),
+              ElementsAre("-|-|s-1", "wire.alerts|-|spy-balloon/c-1",
+                          "wire.alert.state|3|spy-balloon/c-1"));
+}
+
 TEST_F(AlertStageTest, SuppressionSurvivesRestart) {
   FakeChangelog changelog;
   {
