@@ -2,6 +2,7 @@
 // the file watcher and by POST /admin/reload, good and broken versions);
 // suppression state that survives kill -9; a webhook that fails twice
 // before it takes the alert.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -361,6 +362,38 @@ TEST(AlertBrokerTest, RulesSwapWhileStoriesFlow) {
   for (const v1::Alert& a : Alerts(alerts)) {
     EXPECT_EQ(a.rule_id(), rule_of[a.story_id()]) << a.story_id();
   }
+}
+
+TEST(AlertBrokerTest, MissingOrBadRulesFileStopsTheWorkerAtStart) {
+  const AlertTopics t = CreateAlertTopics(1);
+  ASSERT_FALSE(t.classified.empty());
+  const std::string rules = TempPath("start-rules.yaml");
+  WriteRules(rules, kBrokenRules);
+  testsupport::WorkerProcess bad(testsupport::WorkerBinary("alert"),
+                                 WorkerArgs(t, rules, 0, {"--http="}));
+  ASSERT_TRUE(bad.Start().ok());
+  EXPECT_EQ(bad.Wait(absl::Seconds(30)), 2);
+  // One line, naming the file, the line and the rule.
+  const std::string log = bad.Log();
+  EXPECT_THAT(log, HasSubstr(absl::StrCat(
+                       "ERROR cannot start the stage: ", rules,
+                       ":3: rule \"hotline\": query: column 1: '(' is not "
+                       "closed with ')'\n")));
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << log;
+
+  testsupport::WorkerProcess missing(
+      testsupport::WorkerBinary("alert"),
+      WorkerArgs(t, rules + ".gone", 0, {"--http="}));
+  ASSERT_TRUE(missing.Start().ok());
+  EXPECT_EQ(missing.Wait(absl::Seconds(30)), 2);
+  EXPECT_THAT(missing.Log(),
+              HasSubstr(absl::StrCat("ERROR cannot start the stage: ", rules,
+                                     ".gone: no such file\n")));
+  // Nothing was read or written.
+  auto enriched = testsupport::ReadRecords(
+      t.enriched, {.min_records = 0, .timeout = absl::Seconds(2)});
+  ASSERT_TRUE(enriched.ok());
+  EXPECT_TRUE(enriched->empty());
 }
 
 TEST(AlertBrokerTest, AdminReloadKeepsOldRulesOnABrokenFile) {
