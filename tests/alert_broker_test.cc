@@ -510,6 +510,13 @@ TEST(AlertBrokerTest, SuppressionSurvivesKill9) {
   EXPECT_EQ(Metric(port, "wirestream_alert_hits_suppressed_total",
                    "reason=\"cluster\",stage=\"alert\""),
             3);
+  // Since the restart: the update's hotline alert, the other cluster's.
+  EXPECT_EQ(Metric(port, "wirestream_alerts_total",
+                   "rule=\"hotline\",stage=\"alert\""),
+            1);
+  EXPECT_EQ(Metric(port, "wirestream_alerts_total",
+                   "rule=\"balloon\",stage=\"alert\""),
+            1);
   EXPECT_EQ(worker.Stop(absl::Seconds(30)), 0) << worker.Log();
 
   // Exactly three alerts: the first story, the update's new rule, the
