@@ -37,6 +37,30 @@ int ServeReady(mg_connection* conn, void* data) {
                "not ready: waiting for partitions or state restore\n");
 }
 
+constexpr size_t kMaxRequestBody = 1 << 20;
+
+int ServeRoute(mg_connection* conn, void* data) {
+  const auto* route = static_cast<const HttpRoute*>(data);
+  const mg_request_info* info = mg_get_request_info(conn);
+  if (info == nullptr || info->request_method == nullptr ||
+      route->method != info->request_method) {
+    return Reply(
+        conn, 405, "text/plain",
+        absl::StrCat("use ", route->method, " for ", route->path, "\n"));
+  }
+  std::string body;
+  char buf[8192];
+  int n;
+  while (body.size() < kMaxRequestBody &&
+         (n = mg_read(conn, buf, sizeof(buf))) > 0) {
+    body.append(buf, static_cast<size_t>(n));
+  }
+  if (body.size() > kMaxRequestBody) body.resize(kMaxRequestBody);
+  HttpResponse response = route->handler(body);
+  return Reply(conn, response.status, response.content_type.c_str(),
+               response.body);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
@@ -64,6 +88,13 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   mg_set_request_handler(server->context_, "/readyz$", ServeReady,
                          server.get());
   return server;
+}
+
+void HttpServer::AddRoute(HttpRoute route) {
+  routes_.push_back(std::make_unique<HttpRoute>(std::move(route)));
+  HttpRoute* added = routes_.back().get();
+  mg_set_request_handler(context_, absl::StrCat(added->path, "$").c_str(),
+                         ServeRoute, added);
 }
 
 HttpServer::~HttpServer() {

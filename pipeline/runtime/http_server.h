@@ -4,25 +4,48 @@
 //   /metrics  Prometheus text exposition of the registry
 //   /healthz  200 "ok" while the process runs
 //   /readyz   200 "ready" once connected, assigned and restored; else 503
+// and any routes a worker adds (e.g. the alert worker's /admin/reload).
 //
 //   auto server = HttpServer::Start("127.0.0.1:0", registry,
 //                                   [&] { return processor.ready(); });
 //   int port = (*server)->port();
+//   (*server)->AddRoute({"POST", "/admin/reload", [&](absl::string_view) {
+//     return HttpResponse{200, "text/plain", "reloaded\n"};
+//   }});
 //
-// Served from civetweb's own threads; `ready` must be thread-safe.
+// Served from civetweb's own threads; `ready` and route handlers must be
+// thread-safe.
 #ifndef WIRESTREAM_PIPELINE_RUNTIME_HTTP_SERVER_H_
 #define WIRESTREAM_PIPELINE_RUNTIME_HTTP_SERVER_H_
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "prometheus/registry.h"
 
 struct mg_context;
 
 namespace wirestream::runtime {
+
+// What a route handler answers.
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "text/plain";
+  std::string body;
+};
+
+// An extra endpoint on the worker's port: `handler` answers requests for
+// exactly `path` made with `method`; other methods get 405. The handler gets
+// the request body (at most 1 MiB is read).
+struct HttpRoute {
+  std::string method;
+  std::string path;
+  std::function<HttpResponse(absl::string_view body)> handler;
+};
 
 class HttpServer {
  public:
@@ -32,6 +55,10 @@ class HttpServer {
       std::shared_ptr<prometheus::Registry> registry,
       std::function<bool()> ready);
   ~HttpServer();
+
+  // Serves `route` from now on. Call before clients use it; the route lives
+  // as long as the server.
+  void AddRoute(HttpRoute route);
 
   // Returns the port actually bound.
   int port() const { return port_; }
@@ -46,6 +73,8 @@ class HttpServer {
   int port_ = 0;
   std::shared_ptr<prometheus::Registry> registry_;
   std::function<bool()> ready_;
+  // Stable addresses: civetweb holds pointers to them.
+  std::vector<std::unique_ptr<HttpRoute>> routes_;
 };
 
 }  // namespace wirestream::runtime

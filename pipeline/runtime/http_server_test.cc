@@ -22,6 +22,7 @@ namespace wirestream::runtime {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 struct HttpReply {
   std::string status_line;
@@ -29,9 +30,12 @@ struct HttpReply {
   std::string body;
 };
 
-// Sends "GET <path> HTTP/1.0" to 127.0.0.1:<port> and reads the reply until
-// the server closes the connection. The server answers in HTTP/1.0 too.
-absl::StatusOr<HttpReply> Get(int port, const std::string& path) {
+// Sends "<method> <path> HTTP/1.0" with `body` to 127.0.0.1:<port> and
+// reads the reply until the server closes the connection. The server
+// answers in HTTP/1.0 too.
+absl::StatusOr<HttpReply> Send(int port, const std::string& method,
+                               const std::string& path,
+                               const std::string& body) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return absl::InternalError("socket failed");
   timeval timeout{5, 0};
@@ -46,8 +50,10 @@ absl::StatusOr<HttpReply> Get(int port, const std::string& path) {
     close(fd);
     return absl::UnavailableError(absl::StrCat("cannot connect to ", port));
   }
-  const std::string request =
-      absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+  const std::string request = absl::StrCat(
+      method, " ", path,
+      " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: ", body.size(),
+      "\r\n\r\n", body);
   if (write(fd, request.data(), request.size()) !=
       static_cast<ssize_t>(request.size())) {
     close(fd);
@@ -70,6 +76,10 @@ absl::StatusOr<HttpReply> Get(int port, const std::string& path) {
   reply.headers = response.substr(status_end + 2, head_end - status_end - 2);
   reply.body = response.substr(head_end + 4);
   return reply;
+}
+
+absl::StatusOr<HttpReply> Get(int port, const std::string& path) {
+  return Send(port, "GET", path, "");
 }
 
 // One server for all tests: stopping civetweb takes a couple of seconds.
@@ -166,6 +176,27 @@ TEST_F(HttpServerTest, OtherPathsAreNotFound) {
 
   ASSERT_TRUE(reply.ok()) << reply.status();
   EXPECT_EQ(reply->status_line, "HTTP/1.0 404 Not Found");
+}
+
+TEST_F(HttpServerTest, AddedRoutesAnswerTheirMethodOnly) {
+  std::atomic<int> calls{0};
+  server_->AddRoute({"POST", "/admin/echo", [&calls](absl::string_view body) {
+                       ++calls;
+                       return HttpResponse{422, "text/plain",
+                                           absl::StrCat("got: ", body, "\n")};
+                     }});
+
+  auto posted = Send(server_->port(), "POST", "/admin/echo", "rules");
+  ASSERT_TRUE(posted.ok()) << posted.status();
+  // civetweb's reason phrase for 422 is misspelt; the code is what counts.
+  EXPECT_THAT(posted->status_line, StartsWith("HTTP/1.0 422 "));
+  EXPECT_EQ(posted->body, "got: rules\n");
+
+  auto got = Get(server_->port(), "/admin/echo");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->status_line, "HTTP/1.0 405 Method Not Allowed");
+  EXPECT_EQ(got->body, "use POST for /admin/echo\n");
+  EXPECT_EQ(calls.load(), 1);
 }
 
 TEST_F(HttpServerTest, PortInUseIsUnavailable) {

@@ -31,14 +31,16 @@ const char* ModeName(DeliveryMode mode) {
 }  // namespace
 
 int RunStage(Stage& stage, const RunnerConfig& config,
-             const std::atomic<bool>& stop) {
+             const std::atomic<bool>& stop, const WorkerExtras& extras) {
   const std::string name(stage.name());
   absl::Status valid = config.Validate();
   if (!valid.ok()) {
     LogError("%s: bad configuration: %s", name, valid.message());
     return 2;
   }
-  auto registry = std::make_shared<prometheus::Registry>();
+  std::shared_ptr<prometheus::Registry> registry =
+      extras.registry != nullptr ? extras.registry
+                                 : std::make_shared<prometheus::Registry>();
   StageMetrics metrics(*registry, name);
   stage.RegisterMetrics(*registry);
 
@@ -77,12 +79,15 @@ int RunStage(Stage& stage, const RunnerConfig& config,
       return 2;
     }
     server = *std::move(started);
+    std::string paths = "/metrics /healthz /readyz";
+    for (const HttpRoute& route : extras.routes) {
+      server->AddRoute(route);
+      absl::StrAppend(&paths, " ", route.method, " ", route.path);
+    }
     const std::string host =
         config.http_address.substr(0, config.http_address.rfind(':'));
-    LogInfo(
-        "%s: metrics and health on http://%s:%d (/metrics /healthz "
-        "/readyz)",
-        name, host.empty() ? "0.0.0.0" : host, server->port());
+    LogInfo("%s: metrics and health on http://%s:%d (%s)", name,
+            host.empty() ? "0.0.0.0" : host, server->port(), paths);
   }
   LogInfo("%s: reading %s, writing %s, dead letters to %s, group %s, %s", name,
           absl::StrJoin(config.input_topics, ","), config.output_topic,
@@ -120,6 +125,13 @@ int RunStage(Stage& stage, const RunnerConfig& config,
 
 int RunWorker(int argc, char** argv, const RunnerConfig& defaults,
               const StageFactory& make_stage) {
+  return RunWorkerWithExtras(
+      argc, argv, defaults,
+      [&make_stage](WorkerExtras&) { return make_stage(); });
+}
+
+int RunWorkerWithExtras(int argc, char** argv, const RunnerConfig& defaults,
+                        const StageWithExtrasFactory& make_stage) {
   std::vector<std::string> args(argv, argv + argc);
   auto kafka = ExtractKafkaProperties(args);
   if (!kafka.ok()) {
@@ -134,7 +146,9 @@ int RunWorker(int argc, char** argv, const RunnerConfig& defaults,
     LogError("bad flags: %s", config.status().message());
     return 2;
   }
-  auto stage = make_stage();
+  WorkerExtras extras;
+  extras.registry = std::make_shared<prometheus::Registry>();
+  auto stage = make_stage(extras);
   if (!stage.ok()) {
     LogError("cannot start the stage: %s", stage.status().message());
     return 2;
@@ -144,7 +158,7 @@ int RunWorker(int argc, char** argv, const RunnerConfig& defaults,
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
-  return RunStage(**stage, *config, stop_requested);
+  return RunStage(**stage, *config, stop_requested, extras);
 }
 
 }  // namespace wirestream::runtime

@@ -195,6 +195,7 @@ std::vector<TopicSpec> DefaultPipelineTopics(
   add(kDeadLetterTopic,
       {{"max.message.bytes", absl::StrCat(kDeadLetterMaxMessageBytes)}});
   add(kDedupStateTopic, {{"cleanup.policy", "compact"}});
+  add(kAlertStateTopic, {{"cleanup.policy", "compact"}});
   return topics;
 }
 

@@ -50,6 +50,7 @@ inline constexpr absl::string_view kEnrichedTopic = "wire.enriched";
 inline constexpr absl::string_view kAlertsTopic = "wire.alerts";
 inline constexpr absl::string_view kDeadLetterTopic = "wire.dlq";
 inline constexpr absl::string_view kDedupStateTopic = "wire.dedup.state";
+inline constexpr absl::string_view kAlertStateTopic = "wire.alert.state";
 
 // The largest record the dead-letter topic accepts (64 MiB), so that an
 // oversized original can still be dead-lettered whole.
@@ -75,8 +76,8 @@ struct PipelineTopicsOptions {
 
 // Returns the pipeline's standard topics: wire.raw, wire.stories,
 // wire.unique, wire.duplicates, wire.classified, wire.enriched, wire.alerts,
-// wire.dlq (max.message.bytes 64 MiB) and wire.dedup.state (compacted), in
-// that order.
+// wire.dlq (max.message.bytes 64 MiB), wire.dedup.state and
+// wire.alert.state (both compacted), in that order.
 std::vector<TopicSpec> DefaultPipelineTopics(
     const PipelineTopicsOptions& options);
 

@@ -22,10 +22,11 @@ std::vector<std::string> Names(const std::vector<TopicSpec>& topics) {
 
 TEST(DefaultPipelineTopicsTest, NamesEveryTopicOfTheDataFlowInOrder) {
   PipelineTopicsOptions options;
-  EXPECT_THAT(Names(DefaultPipelineTopics(options)),
-              ElementsAre("wire.raw", "wire.stories", "wire.unique",
-                          "wire.duplicates", "wire.classified", "wire.enriched",
-                          "wire.alerts", "wire.dlq", "wire.dedup.state"));
+  EXPECT_THAT(
+      Names(DefaultPipelineTopics(options)),
+      ElementsAre("wire.raw", "wire.stories", "wire.unique", "wire.duplicates",
+                  "wire.classified", "wire.enriched", "wire.alerts", "wire.dlq",
+                  "wire.dedup.state", "wire.alert.state"));
 }
 
 TEST(DefaultPipelineTopicsTest, AppliesPrefixPartitionsAndReplication) {
@@ -34,9 +35,9 @@ TEST(DefaultPipelineTopicsTest, AppliesPrefixPartitionsAndReplication) {
   options.prefix = "backfill-";
   options.replication_factor = 3;
   std::vector<TopicSpec> topics = DefaultPipelineTopics(options);
-  ASSERT_EQ(topics.size(), 9);
+  ASSERT_EQ(topics.size(), 10);
   EXPECT_EQ(topics.front().name, "backfill-wire.raw");
-  EXPECT_EQ(topics.back().name, "backfill-wire.dedup.state");
+  EXPECT_EQ(topics.back().name, "backfill-wire.alert.state");
   for (const TopicSpec& t : topics) {
     EXPECT_EQ(t.partitions, 6) << t.name;
     EXPECT_EQ(t.replication_factor, 3) << t.name;
@@ -53,6 +54,9 @@ TEST(DefaultPipelineTopicsTest, DeadLetterTakes64MiBAndStateIsCompacted) {
       (std::map<std::string, std::string>{{"max.message.bytes", "67108864"}}));
   EXPECT_EQ(
       configs["wire.dedup.state"],
+      (std::map<std::string, std::string>{{"cleanup.policy", "compact"}}));
+  EXPECT_EQ(
+      configs["wire.alert.state"],
       (std::map<std::string, std::string>{{"cleanup.policy", "compact"}}));
   EXPECT_THAT(configs["wire.raw"], IsEmpty());
   EXPECT_THAT(configs["wire.enriched"], IsEmpty());

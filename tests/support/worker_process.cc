@@ -50,8 +50,11 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-absl::StatusOr<std::string> HttpGet(int port, const std::string& path,
-                                    int* status_code) {
+namespace {
+
+absl::StatusOr<std::string> HttpRequest(int port, const std::string& method,
+                                        const std::string& path,
+                                        int* status_code) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -64,7 +67,9 @@ absl::StatusOr<std::string> HttpGet(int port, const std::string& path,
     return absl::UnavailableError(absl::StrCat("no HTTP server on ", port));
   }
   const std::string request =
-      absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+      absl::StrCat(method, " ", path,
+                   " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: "
+                   "0\r\n\r\n");
   if (write(fd, request.data(), request.size()) !=
       static_cast<ssize_t>(request.size())) {
     close(fd);
@@ -86,6 +91,18 @@ absl::StatusOr<std::string> HttpGet(int port, const std::string& path,
     if (first.size() > 1) (void)absl::SimpleAtoi(first[1], status_code);
   }
   return response.substr(body + 4);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> HttpGet(int port, const std::string& path,
+                                    int* status_code) {
+  return HttpRequest(port, "GET", path, status_code);
+}
+
+absl::StatusOr<std::string> HttpPost(int port, const std::string& path,
+                                     int* status_code) {
+  return HttpRequest(port, "POST", path, status_code);
 }
 
 std::optional<double> MetricValue(const std::string& text,

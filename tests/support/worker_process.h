@@ -36,6 +36,11 @@ int FreePort();
 absl::StatusOr<std::string> HttpGet(int port, const std::string& path,
                                     int* status_code = nullptr);
 
+// Returns the body of an empty POST to http://127.0.0.1:port/path, or
+// UNAVAILABLE.
+absl::StatusOr<std::string> HttpPost(int port, const std::string& path,
+                                     int* status_code = nullptr);
+
 // Returns the value of the sample `name{labels}` in Prometheus text, where
 // `selector` is the exact text between the braces, e.g. stage="passthrough".
 std::optional<double> MetricValue(const std::string& text,

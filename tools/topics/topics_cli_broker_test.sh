@@ -93,7 +93,8 @@ $run-wire.classified	2
 $run-wire.enriched	2	
 $run-wire.alerts	2	
 $run-wire.dlq	2	max.message.bytes=67108864
-$run-wire.dedup.state	2	cleanup.policy=compact" "$out"
+$run-wire.dedup.state	2	cleanup.policy=compact
+$run-wire.alert.state	2	cleanup.policy=compact" "$out"
 
 # Delete, then list and delete report the missing topics.
 out="$("$topics" --bootstrap "$bootstrap" delete "$run.a" "$run.b")"

@@ -39,8 +39,8 @@ ABSL_FLAG(std::vector<std::string>, kafka, {},
           "repeat the flag for more");
 ABSL_FLAG(bool, pipeline, false,
           "also act on the pipeline's standard topics (wire.raw ... "
-          "wire.dedup.state; wire.dlq takes 64 MiB records, "
-          "wire.dedup.state is compacted)");
+          "wire.alert.state; wire.dlq takes 64 MiB records, "
+          "wire.dedup.state and wire.alert.state are compacted)");
 ABSL_FLAG(std::string, prefix, "",
           "with --pipeline: prefix of the standard topics' names, e.g. "
           "backfill-");

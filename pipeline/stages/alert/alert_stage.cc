@@ -186,6 +186,9 @@ absl::StatusOr<std::vector<OutputRecord>> AlertStage::Process(
       for (const WebhookTarget& target : rule.webhooks) {
         options_.webhooks->Enqueue(target, alert);
       }
+      for (const WebhookTarget& target : options_.webhooks_for_every_alert) {
+        options_.webhooks->Enqueue(target, alert);
+      }
     }
     if (m.rule < static_cast<int>(alerts_by_rule_.size())) {
       alerts_by_rule_[m.rule]->Increment();
@@ -290,6 +293,11 @@ absl::Status AlertStage::OnPartitionsRevoked(
         static_cast<double>(state_.total_size()));
   }
   return absl::OkStatus();
+}
+
+absl::Status AlertStage::OnBatchAborted(
+    const std::vector<runtime::TopicPartition>& assigned) {
+  return OnPartitionsAssigned(assigned);
 }
 
 }  // namespace wirestream::alert

@@ -15,7 +15,8 @@
 //   1. the EnrichedStory with alert_hits filled and enriched_at set, to the
 //      stage's output topic (key: story id);
 //   2. one Alert per hit not suppressed, to `alerts_topic` (key:
-//      "<rule id>/<cluster id>"), also queued for the rule's webhooks;
+//      "<rule id>/<cluster id>"), also queued for the rule's webhooks and
+//      for webhooks_for_every_alert;
 //   3. suppression changes to `state_topic`, in the input record's
 //      partition: an AlertStateEntry per alert (key: "<rule id>/<cluster
 //      id>") and tombstones for entries that expired or were evicted.
@@ -27,11 +28,11 @@
 // cluster id is its own cluster.
 //
 // State: per input partition, restored from `state_topic` in
-// OnPartitionsAssigned through the ChangelogReader (AttachChangelog) and
-// dropped in OnPartitionsRevoked. A record processed again after an
-// aborted batch finds its own entry and alerts again with the same alert
-// id (alert ids are a fingerprint of rule, cluster and story), so nothing
-// is lost and receivers can drop the repeat.
+// OnPartitionsAssigned (and again after an aborted batch) through the
+// ChangelogReader (AttachChangelog) and dropped in OnPartitionsRevoked. A
+// record processed again after an aborted batch finds its own entry and alerts
+// again with the same alert id (alert ids are a fingerprint of rule, cluster
+// and story), so nothing is lost and receivers can drop the repeat.
 //
 // Values that are not an EnrichedStory are dead-lettered
 // (UNPARSABLE_RECORD).
@@ -67,6 +68,9 @@ struct AlertStageOptions {
   // Optional; outlives the stage. Without it webhook channels are not
   // delivered (the Alert still names them).
   WebhookSender* webhooks = nullptr;
+  // Webhooks every alert is posted to, besides its rule's (the worker's
+  // --webhook_url). Needs `webhooks`.
+  std::vector<WebhookTarget> webhooks_for_every_alert;
   // Optional; outlives the stage.
   AlertMetrics* metrics = nullptr;
   // The time alerts are raised at (Alert.created_at,
@@ -95,6 +99,11 @@ class AlertStage : public runtime::Stage {
       const std::vector<runtime::TopicPartition>& partitions) override;
   absl::Status OnPartitionsRevoked(
       const std::vector<runtime::TopicPartition>& partitions) override;
+  // Restores `assigned` from the changelog, which holds committed entries
+  // only, so an alert of the aborted batch that is not raised again when
+  // its record is re-read suppresses nothing.
+  absl::Status OnBatchAborted(
+      const std::vector<runtime::TopicPartition>& assigned) override;
 
   // The suppression state, for tests and metrics.
   const SuppressionState& state() const { return state_; }

@@ -398,6 +398,33 @@ TEST_F(AlertStageTest, RecordReadAgainAfterAbortAlertsAgainWithSameId) {
   EXPECT_THAT(Routes(c), ElementsAre("-|-|s-2"));
 }
 
+TEST_F(AlertStageTest, AbortedAlertThatIsNotRaisedAgainSuppressesNothing) {
+  FakeChangelog changelog;
+  std::unique_ptr<AlertStage> stage = MakeStage();
+  stage->AttachChangelog(&changelog);
+  ASSERT_TRUE(stage->OnPartitionsAssigned({{"wire.classified", 3}}).ok());
+  const InputRecord first = Record(
+      Story("s-1", "c-1", wirestream::v1::DEDUP_KIND_NEW, "Spy balloon"), 10);
+  // Alerts, but its batch is aborted: nothing reaches the changelog.
+  ASSERT_EQ(Run(*stage, first).size(), 3u);
+  ASSERT_TRUE(stage->OnBatchAborted({{"wire.classified", 3}}).ok());
+  EXPECT_EQ(stage->state().size(3), 0u);
+  // Before the batch is read again the rules change: the first story no
+  // longer matches, its update does.
+  rules_.Set(R"(rules:
+  - id: spy-balloon
+    query: '"spy balloon" AND pentagon'
+)");
+  EXPECT_THAT(Routes(Run(*stage, first)), ElementsAre("-|-|s-1"));
+  std::vector<OutputRecord> update =
+      Run(*stage, Record(Story("s-1", "c-1", wirestream::v1::DEDUP_KIND_UPDATE,
+                               "Spy balloon: Pentagon briefs"),
+                         11));
+  EXPECT_THAT(Routes(update),
+              ElementsAre("-|-|s-1", "wire.alerts|-|spy-balloon/c-1",
+                          "wire.alert.state|3|spy-balloon/c-1"));
+}
+
 TEST_F(AlertStageTest, SuppressionSurvivesRestart) {
   FakeChangelog changelog;
   {
@@ -558,6 +585,46 @@ TEST_F(AlertStageTest, AlertsGoToTheRuleWebhooks) {
   Alert alert;
   ASSERT_TRUE(alert.ParseFromString(out[1].value));
   EXPECT_THAT(alert.channels(), ElementsAre("webhook:desk"));
+}
+
+TEST_F(AlertStageTest, EveryAlertGoesToTheWorkerWideWebhooks) {
+  ScriptedHttpServer server({200});
+  WebhookOptions options;
+  options.threads = 1;
+  options.metrics = &metrics_;
+  absl::StatusOr<std::unique_ptr<WebhookSender>> sender =
+      WebhookSender::Create(options);
+  ASSERT_TRUE(sender.ok());
+  AlertStageOptions stage_options;
+  stage_options.rules = &rules_;
+  stage_options.webhooks = sender->get();
+  WebhookTarget all;
+  all.channel = server.url("/all");
+  all.url = server.url("/all");
+  stage_options.webhooks_for_every_alert = {all};
+  absl::StatusOr<std::unique_ptr<AlertStage>> stage =
+      AlertStage::Create(std::move(stage_options));
+  ASSERT_TRUE(stage.ok()) << stage.status();
+
+  // Two rules match the first story; its re-send alerts for neither.
+  Run(**stage, Record(Story("s-1", "c-1", wirestream::v1::DEDUP_KIND_NEW,
+                            "Spy balloon over Montana"),
+                      10));
+  Run(**stage, Record(Story("s-2", "c-1", wirestream::v1::DEDUP_KIND_DUPLICATE,
+                            "Spy balloon over Montana"),
+                      11));
+  ASSERT_TRUE(server.AwaitRequests(2));
+  EXPECT_EQ((*sender)->Shutdown(absl::Seconds(5)), 0u);
+  std::vector<ScriptedHttpServer::Request> r = server.requests();
+  ASSERT_EQ(r.size(), 2u);
+  std::vector<std::string> keys;
+  for (auto& request : r) {
+    EXPECT_EQ(request.path, "/all");
+    keys.push_back(request.headers["idempotency-key"]);
+  }
+  EXPECT_THAT(keys, ::testing::UnorderedElementsAre(
+                        AlertId("spy-balloon", "c-1", "s-1"),
+                        AlertId("montana", "c-1", "s-1")));
 }
 
 TEST(AlertIdTest, StableAndDistinct) {
