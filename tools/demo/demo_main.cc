@@ -195,6 +195,9 @@ int Main() {
   std::vector<std::unique_ptr<runtime::Stage>> stages;
   std::vector<std::thread> workers;
   std::vector<int> exit_codes(chain.size(), 0);
+  // Workers that have returned; one that returns before the stop (a port
+  // in use, a fatal error) ends the demo.
+  std::atomic<int> workers_done{0};
   for (size_t i = 0; i < chain.size(); ++i) {
     const ChainStep& step = chain[i];
     auto stage = step.make();
@@ -216,8 +219,9 @@ int Main() {
     config.shutdown_timeout = absl::Seconds(20);
     runtime::Stage* stage_ptr = stages.back().get();
     int* exit_code = &exit_codes[i];
-    workers.emplace_back([stage_ptr, config, exit_code, &stop] {
+    workers.emplace_back([stage_ptr, config, exit_code, &stop, &workers_done] {
       *exit_code = runtime::RunStage(*stage_ptr, config, stop);
+      workers_done.fetch_add(1);
     });
   }
 
@@ -231,7 +235,8 @@ int Main() {
   v1::RawStory broken;
   broken.set_feed_item_id("broken-feed-item");
   broken.set_source("broken");
-  broken.set_payload(std::string("\x00\x01\x02\xff\xfe binary garbage", 22));
+  static constexpr char kGarbage[] = "\x00\x01\x02\xff\xfe binary garbage";
+  broken.set_payload(std::string(kGarbage, sizeof(kGarbage) - 1));
   first.push_back(broken);
   std::vector<v1::RawStory> followups =
       LoadStories(absl::GetFlag(FLAGS_followups));
@@ -256,7 +261,8 @@ int Main() {
   const absl::Time deadline = wait_s == 0 ? absl::InfiniteFuture()
                                           : absl::Now() + absl::Seconds(wait_s);
   absl::Time quiet_since = absl::Now();
-  while (!stop && !g_interrupted.load() && absl::Now() < deadline) {
+  while (!stop && !g_interrupted.load() && workers_done.load() == 0 &&
+         absl::Now() < deadline) {
     std::unique_ptr<RdKafka::Message> m(reader->consume(200));
     if (m->err() != RdKafka::ERR_NO_ERROR) {
       if (enriched + dead < published) continue;
@@ -321,8 +327,11 @@ int Main() {
   bool workers_ok = true;
   for (size_t i = 0; i < workers.size(); ++i) {
     if (exit_codes[i] != 0) {
-      LogError("demo: the stage writing %s stopped with exit code %d",
-               chain[i].output, exit_codes[i]);
+      LogError("demo: the stage writing %s stopped with exit code %d%s",
+               chain[i].output, exit_codes[i],
+               exit_codes[i] == 2 ? " (its metrics port in use? "
+                                    "--metrics_port=0 picks free ones)"
+                                  : "");
       workers_ok = false;
     }
   }
