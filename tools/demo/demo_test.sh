@@ -19,7 +19,9 @@ tools/demo/demo --rules="$TEST_TMPDIR/bad.yaml" >/dev/null 2>"$err" || status=$?
 grep -q "bad.yaml:3: rule \"broken\": query: column 1: '(' is not closed with ')'" "$err" ||
   fail "the bad rule is not named"
 
-tools/demo/demo --metrics_port=0 >"$out" 2>"$err" &
+rules="$TEST_TMPDIR/rules.yaml"
+cp tools/demo/demo_rules.yaml "$rules"
+tools/demo/demo --metrics_port=0 --rules="$rules" >"$out" 2>"$err" &
 pid=$!
 for _ in $(seq 1 240); do
   grep -q "demo: all .* raw stories are through; Ctrl-C to stop" "$err" && break
@@ -40,6 +42,27 @@ grep -q '^wirestream_alert_hits_suppressed_total{.*reason="cluster".*} 2$' "$TES
   fail "the alert stage did not count 2 hits suppressed by cluster"
 grep -q '^wirestream_alert_hits_suppressed_total{.*reason="kill".*} 1$' "$TEST_TMPDIR/alert.metrics" ||
   fail "the alert stage did not count 1 hit suppressed by a kill"
+
+# An edited rules file is picked up while the demo runs; a broken edit is
+# refused and counted.
+printf '  - id: ferry\n    query: ferry*\n' >>"$rules"
+for _ in $(seq 1 20); do
+  curl -sf "http://127.0.0.1:$alert_port/metrics" >"$TEST_TMPDIR/alert.metrics" || true
+  grep -q '^wirestream_alert_rule_reloads_total{.*result="ok".*} 1$' "$TEST_TMPDIR/alert.metrics" && break
+  sleep 0.5
+done
+grep -q '^wirestream_alert_rule_reloads_total{.*result="ok".*} 1$' "$TEST_TMPDIR/alert.metrics" ||
+  fail "the edited rules file was not reloaded"
+printf '  - id: broken\n    query: (ferry\n' >>"$rules"
+for _ in $(seq 1 20); do
+  curl -sf "http://127.0.0.1:$alert_port/metrics" >"$TEST_TMPDIR/alert.metrics" || true
+  grep -q '^wirestream_alert_rule_reloads_total{.*result="failed".*} 1$' "$TEST_TMPDIR/alert.metrics" && break
+  sleep 0.5
+done
+grep -q '^wirestream_alert_rule_reloads_total{.*result="failed".*} 1$' "$TEST_TMPDIR/alert.metrics" ||
+  fail "the broken rules file was not refused"
+grep -q "rule \"broken\": query: column 1: '(' is not closed with ')'" "$err" ||
+  fail "the broken edit's error was not logged"
 
 # Ctrl-C: every stage stops cleanly, exit 0.
 kill -INT "$pid"
