@@ -9,6 +9,7 @@ stories="$2"
 demo_stories="$3"
 followups="$4"
 golden="$5"
+rules="$6"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -52,7 +53,31 @@ tail -1 "$tmp/out" | grep -q '"suppressed":true,"suppressedReason":"already aler
   fail "json: the re-send's hit is not suppressed"
 tail -1 "$tmp/out" | grep -q '"alerts":\[\]}$' || fail "json: the re-send raised an Alert"
 
+# A rules file: the AP storm lead, killed before it arrived, matches
+# storm-damage but may not alert; the writethru that revives its cluster
+# does, and so does the quake.
+"$enrich" --received_at=2023-11-28T12:00:00Z --rules="$rules" "$stories"/anpa-ap-storm-* \
+  "$stories/ninjs-1x-ap-quake.json" >"$tmp/out" 2>"$tmp/err" || fail "rules file: $(cat "$tmp/err")"
+grep '^  rule  ' "$tmp/out" >"$tmp/rules"
+cat >"$tmp/want" <<'WANT'
+  rule     none
+  rule     storm-damage (warning) SUPPRESSED: the story is a kill (dedup verdict KILL)
+  rule     storm-damage (warning) EMITTED al-cba1baa5399e696c
+  rule     earthquake (critical) EMITTED al-e0776ab88b250f77
+WANT
+diff -u "$tmp/want" "$tmp/rules" || fail "rule matches with the rules file"
+
 # Bad rules: one line naming the rule, exit 2, no story read.
+printf 'rules:\n  - id: quake\n    query: quake*\n    severity: urgent\n' >"$tmp/bad.yaml"
+status=0
+"$enrich" --rules="$tmp/bad.yaml" "$demo_stories/text-ap-spy-balloon.txt" >"$tmp/out" 2>"$tmp/err" || status=$?
+[[ $status -eq 2 ]] || fail "exit status $status for a bad rules file"
+[[ "$(cat "$tmp/err")" == "enrich: $tmp/bad.yaml:4: rule \"quake\": 'severity' must be info, warning or critical, not 'urgent'" ]] ||
+  fail "bad rules file message: $(cat "$tmp/err")"
+[[ ! -s "$tmp/out" ]] || fail "stories printed despite a bad rules file"
+status=0
+"$enrich" --rules="$tmp/missing.yaml" "$demo_stories/text-ap-spy-balloon.txt" >/dev/null 2>&1 || status=$?
+[[ $status -eq 2 ]] || fail "exit status $status for a missing rules file"
 status=0
 "$enrich" --rule 'balloon=(spy balloon' "$demo_stories/text-ap-spy-balloon.txt" >"$tmp/out" 2>"$tmp/err" || status=$?
 [[ $status -eq 2 ]] || fail "exit status $status for a bad query"
