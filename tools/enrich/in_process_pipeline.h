@@ -7,8 +7,13 @@
 //
 //   InProcessPipeline pipeline;
 //   pipeline.AddStage(std::move(normalize), RecordType::kStory);
-//   // later: pipeline.AddStage(std::move(dedup), RecordType::kDedupedStory);
+//   pipeline.AddStage(std::move(dedup), RecordType::kDedupedStory);
 //   absl::StatusOr<PipelineResult> result = pipeline.Run(raw_record);
+//
+// Records reach each stage with the topic "in-process.<previous stage>",
+// partition 0 and offsets that run on from one Run to the next, so
+// stateful stages (dedup, alert) remember earlier records and tell a new
+// record from one read again.
 //
 // Only records for a stage's own output topic (OutputRecord::topic empty)
 // go on to the next stage; records a stage writes to a topic of its own
