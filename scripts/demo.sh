@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: installs what is missing
-# (scripts/setup.sh), builds, and runs the whole pipeline on librdkafka's
-# in-process mock cluster with the sample stories. Enriched stories are
-# printed as JSON lines on stdout; progress and dead letters on stderr.
+# (scripts/setup.sh), builds, and runs the whole pipeline (normalize,
+# dedup, classify, alert) on librdkafka's in-process mock cluster with the
+# sample stories until Ctrl-C. Enriched stories, alerts and dead letters
+# are shown on stdout as they come; progress and the summary on stderr.
+# Metrics: http://127.0.0.1:9464/metrics (normalize) to :9467 (alert).
 #
-#   scripts/demo.sh [--samples=DIR] [--partitions=N]
+#   scripts/demo.sh [--wait_s=N] [--metrics_port=PORT] [--rules=FILE] [--partitions=N]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

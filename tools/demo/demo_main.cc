@@ -1,47 +1,79 @@
 // demo: the whole pipeline on the embedded cluster, in one process.
 //
 //   scripts/demo.sh                 # or: bazel run //tools/demo
-//   bazel run //tools/demo -- --samples=DIR --partitions=3
+//   bazel run //tools/demo -- --wait_s=60 --metrics_port=0
 //
-// Starts librdkafka's in-process mock cluster, creates the pipeline topics,
-// publishes the sample stories (plus one broken payload) to wire.raw, runs
-// every stage as its own worker thread with the same runner production
-// uses (at-least-once: the mock has no transactions), then prints what
-// came out of the last stage as JSON lines and the dead letters with their
-// reasons.
+// Starts librdkafka's in-process mock cluster, creates the pipeline topics
+// and runs normalize, dedup, classify and alert each as its own worker
+// thread with the same runner production uses (at-least-once: the mock has
+// no transactions), each serving /metrics on its own port. It publishes
+// the sample stories (plus one broken payload) to wire.raw and, once those
+// are through, the follow-ups (a re-send from another feed and another
+// outlet's rewrite), then shows as they arrive the enriched stories
+// (verdict, cluster, topics, countries, rule hits), the alerts and the dead
+// letters. Runs until Ctrl-C (exit 0), or with --wait_s until everything
+// is through or the time is up; the last line sums it up.
+#include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/util/json_util.h"
 #include "librdkafka/rdkafkacpp.h"
 #include "pipeline/runtime/embedded_cluster.h"
 #include "pipeline/runtime/log.h"
 #include "pipeline/runtime/runner.h"
+#include "pipeline/stages/alert/alert_metrics.h"
+#include "pipeline/stages/alert/rule_watcher.h"
+#include "tools/demo/live_view.h"
 #include "tools/demo/pipeline_chain.h"
+#include "wirestream/v1/alert.pb.h"
 #include "wirestream/v1/dead_letter.pb.h"
+#include "wirestream/v1/enriched_story.pb.h"
 #include "wirestream/v1/raw_story.pb.h"
 
-ABSL_FLAG(std::string, samples, "",
-          "Folder of sample stories, one file each (default: the ones in "
-          "the repository).");
-ABSL_FLAG(int, partitions, 3, "Partitions of every topic.");
-ABSL_FLAG(int, wait_s, 60, "Longest wait for the stories to come through.");
+ABSL_FLAG(std::string, samples, "pipeline/stages/normalize/testdata/stories",
+          "Folder of sample stories, one file each, published first.");
+ABSL_FLAG(std::string, stories, "tools/demo/stories",
+          "Folder of more stories published with the samples.");
+ABSL_FLAG(std::string, followups, "tools/demo/followups",
+          "Folder of follow-up stories (re-sends, rewrites) published once "
+          "the first ones are through.");
+ABSL_FLAG(std::string, rules, "tools/demo/demo_rules.yaml",
+          "The alert rules file; edits are picked up while the demo runs.");
+ABSL_FLAG(int, partitions, 3,
+          "Partitions of wire.stories, wire.unique and wire.enriched.");
+ABSL_FLAG(int, metrics_port, 9464,
+          "Port of the first stage's /metrics; the others follow in order "
+          "(normalize, dedup, classify, alert). 0: free ports (logged).");
+ABSL_FLAG(int, wait_s, 0,
+          "0: run until Ctrl-C. Otherwise stop once every story is through, "
+          "or after this many seconds.");
+ABSL_FLAG(int, window_hours, 72,
+          "dedup's window: stories further apart in event time never match.");
 
 namespace wirestream::demo {
 namespace {
 
+using runtime::LogError;
 using runtime::LogInfo;
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
 
 std::unique_ptr<RdKafka::Conf> Conf(
     const std::vector<std::pair<std::string, std::string>>& kv) {
@@ -52,19 +84,16 @@ std::unique_ptr<RdKafka::Conf> Conf(
   return conf;
 }
 
-std::string DefaultSamples() {
-  return "pipeline/stages/normalize/testdata/stories";
-}
-
-// Returns the sample stories as RawStory envelopes, in file name order.
-std::vector<std::pair<std::string, v1::RawStory>> LoadSamples(
-    const std::string& dir) {
+// Returns the stories in `dir` as RawStory envelopes, in file name order.
+std::vector<v1::RawStory> LoadStories(const std::string& dir) {
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
     if (entry.is_regular_file()) files.push_back(entry.path());
   }
+  if (error) LogError("demo: cannot read %s: %s", dir, error.message());
   std::sort(files.begin(), files.end());
-  std::vector<std::pair<std::string, v1::RawStory>> out;
+  std::vector<v1::RawStory> out;
   for (const auto& path : files) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream bytes;
@@ -73,66 +102,110 @@ std::vector<std::pair<std::string, v1::RawStory>> LoadSamples(
     story.set_feed_item_id(path.filename().string());
     story.set_source("samples");
     story.set_payload(bytes.str());
-    const int64_t now = absl::ToUnixNanos(absl::Now());
-    story.mutable_received_at()->set_seconds(now / 1000000000);
-    story.mutable_received_at()->set_nanos(now % 1000000000);
-    out.emplace_back(story.feed_item_id(), std::move(story));
+    out.push_back(std::move(story));
   }
   return out;
 }
 
+void Publish(RdKafka::Producer& producer, std::vector<v1::RawStory> stories) {
+  for (v1::RawStory& story : stories) {
+    const int64_t now = absl::ToUnixNanos(absl::Now());
+    story.mutable_received_at()->set_seconds(now / 1000000000);
+    story.mutable_received_at()->set_nanos(now % 1000000000);
+    const std::string value = story.SerializeAsString();
+    const std::string& key = story.feed_item_id();
+    producer.produce("wire.raw", RdKafka::Topic::PARTITION_UA,
+                     RdKafka::Producer::RK_MSG_COPY,
+                     const_cast<char*>(value.data()), value.size(), key.data(),
+                     key.size(), 0, nullptr);
+  }
+  producer.flush(10000);
+}
+
 int Main() {
+  const int wait_s = absl::GetFlag(FLAGS_wait_s);
+  const int metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  const int partitions = absl::GetFlag(FLAGS_partitions);
+  if (wait_s < 0 || metrics_port < 0 || metrics_port > 65532 ||
+      partitions < 1 || absl::GetFlag(FLAGS_window_hours) <= 0) {
+    std::fprintf(stderr,
+                 "demo: --wait_s must be 0 or more, --metrics_port 0..65532, "
+                 "--partitions and --window_hours positive\n");
+    return 2;
+  }
+
+  // The rules first: a bad file stops the demo before anything starts.
+  std::atomic<alert::AlertMetrics*> alert_metrics{nullptr};
+  alert::RuleWatcherOptions watch;
+  watch.path = absl::GetFlag(FLAGS_rules);
+  watch.on_reload = [&alert_metrics](bool ok) {
+    alert::AlertMetrics* metrics = alert_metrics.load();
+    if (metrics != nullptr) {
+      (ok ? metrics->reloads_ok : metrics->reloads_failed)->Increment();
+    }
+  };
+  auto rules = alert::RuleWatcher::Create(std::move(watch));
+  if (!rules.ok()) {
+    std::fprintf(stderr, "demo: %s\n",
+                 std::string(rules.status().message()).c_str());
+    return 2;
+  }
+  (*rules)->Start();
+
   auto cluster = runtime::EmbeddedCluster::Start();
   if (!cluster.ok()) {
-    std::fprintf(stderr, "%s\n", cluster.status().ToString().c_str());
+    std::fprintf(stderr, "demo: %s\n", cluster.status().ToString().c_str());
     return 1;
   }
   const std::string bootstrap = (*cluster)->bootstrap_servers();
-  const std::vector<ChainStep> chain = PipelineChain();
-  std::vector<std::string> topics = {"wire.raw", "wire.dlq"};
+  ChainOptions options;
+  options.rules = rules->get();
+  options.dedup_window = absl::Hours(absl::GetFlag(FLAGS_window_hours));
+  options.on_alert_metrics = [&alert_metrics](alert::AlertMetrics* metrics) {
+    alert_metrics.store(metrics);
+  };
+  const std::vector<ChainStep> chain = PipelineChain(options);
+
+  // One feed in arrival order: wire.raw has one partition. Alert keeps its
+  // one-alert-per-cluster state per input partition, and classify keys
+  // stories by id, so wire.classified has one partition too.
+  std::map<std::string, int> topics = {{"wire.raw", 1}, {"wire.dlq", 1}};
   for (const ChainStep& step : chain) {
-    topics.push_back(step.output);
-    for (const auto& extra : step.extra_topics) topics.push_back(extra);
+    topics[step.output] = partitions;
+    for (const auto& extra : step.extra_topics) topics[extra] = partitions;
   }
-  for (const std::string& topic : topics) {
-    (void)(*cluster)->CreateTopic(topic, absl::GetFlag(FLAGS_partitions));
+  topics["wire.classified"] = 1;
+  topics["wire.alert.state"] = 1;
+  topics["wire.alerts"] = 1;
+  for (const auto& [topic, count] : topics) {
+    absl::Status created = (*cluster)->CreateTopic(topic, count);
+    if (!created.ok()) {
+      LogError("demo: cannot create %s: %s", topic, created.message());
+      return 1;
+    }
   }
   LogInfo("demo: embedded Kafka cluster at %s with %d topics", bootstrap,
           topics.size());
 
-  // Publish the samples and one payload no parser can read.
-  const std::string dir = absl::GetFlag(FLAGS_samples).empty()
-                              ? DefaultSamples()
-                              : absl::GetFlag(FLAGS_samples);
-  auto samples = LoadSamples(dir);
-  v1::RawStory broken;
-  broken.set_feed_item_id("broken-feed-item");
-  broken.set_source("broken");
-  broken.set_payload(std::string("\x00\x01\x02\xff\xfe binary garbage", 22));
-  samples.emplace_back(broken.feed_item_id(), broken);
-  std::string error;
-  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(
-      Conf({{"bootstrap.servers", bootstrap}}).get(), error));
-  for (const auto& [key, story] : samples) {
-    std::string value = story.SerializeAsString();
-    producer->produce("wire.raw", RdKafka::Topic::PARTITION_UA,
-                      RdKafka::Producer::RK_MSG_COPY, value.data(),
-                      value.size(), key.data(), key.size(), 0, nullptr);
-  }
-  producer->flush(10000);
-  LogInfo("demo: published %d raw stories from %s to wire.raw", samples.size(),
-          dir);
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
 
-  // One worker thread per stage.
+  // One worker thread per stage, each with its own metrics port.
   std::atomic<bool> stop{false};
   std::vector<std::unique_ptr<runtime::Stage>> stages;
   std::vector<std::thread> workers;
-  for (const ChainStep& step : chain) {
+  std::vector<int> exit_codes(chain.size(), 0);
+  // Workers that have returned; one that returns before the stop (a port
+  // in use, a fatal error) ends the demo.
+  std::atomic<int> workers_done{0};
+  for (size_t i = 0; i < chain.size(); ++i) {
+    const ChainStep& step = chain[i];
     auto stage = step.make();
     if (!stage.ok()) {
-      std::fprintf(stderr, "cannot start %s: %s\n", step.output.c_str(),
-                   stage.status().ToString().c_str());
-      return 1;
+      LogError("demo: cannot start the stage writing %s: %s", step.output,
+               stage.status().message());
+      stop = true;
+      break;
     }
     stages.push_back(*std::move(stage));
     runtime::RunnerConfig config;
@@ -140,68 +213,131 @@ int Main() {
     config.input_topics = {step.input};
     config.output_topic = step.output;
     config.mode = runtime::DeliveryMode::kAtLeastOnce;
-    config.http_address = "127.0.0.1:0";
+    config.http_address = absl::StrCat(
+        "127.0.0.1:",
+        metrics_port == 0 ? 0 : metrics_port + static_cast<int>(i));
+    config.shutdown_timeout = absl::Seconds(20);
     runtime::Stage* stage_ptr = stages.back().get();
-    workers.emplace_back([stage_ptr, config, &stop] {
-      runtime::RunStage(*stage_ptr, config, stop);
+    int* exit_code = &exit_codes[i];
+    workers.emplace_back([stage_ptr, config, exit_code, &stop, &workers_done] {
+      *exit_code = runtime::RunStage(*stage_ptr, config, stop);
+      workers_done.fetch_add(1);
     });
   }
 
-  // Read the last stage's output and the dead letters.
+  std::string error;
+  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(
+      Conf({{"bootstrap.servers", bootstrap}}).get(), error));
+  std::vector<v1::RawStory> first = LoadStories(absl::GetFlag(FLAGS_samples));
+  for (v1::RawStory& story : LoadStories(absl::GetFlag(FLAGS_stories))) {
+    first.push_back(std::move(story));
+  }
+  v1::RawStory broken;
+  broken.set_feed_item_id("broken-feed-item");
+  broken.set_source("broken");
+  static constexpr char kGarbage[] = "\x00\x01\x02\xff\xfe binary garbage";
+  broken.set_payload(std::string(kGarbage, sizeof(kGarbage) - 1));
+  first.push_back(broken);
+  std::vector<v1::RawStory> followups =
+      LoadStories(absl::GetFlag(FLAGS_followups));
+  size_t published = first.size();
+  if (!stop) {
+    Publish(*producer, first);
+    LogInfo("demo: published %d raw stories to wire.raw", first.size());
+  }
+
+  // The live view: enriched stories, alerts and dead letters as they come.
   std::unique_ptr<RdKafka::KafkaConsumer> reader(
       RdKafka::KafkaConsumer::create(Conf({{"bootstrap.servers", bootstrap},
-                                           {"group.id", "demo-reader"},
+                                           {"group.id", "demo-view"},
                                            {"auto.offset.reset", "earliest"}})
                                          .get(),
                                      error));
-  const std::string final_topic = chain.back().output;
-  reader->subscribe({final_topic, "wire.dlq"});
-  size_t outputs = 0, dead = 0;
-  std::vector<std::string> lines, dead_lines;
-  const absl::Time deadline =
-      absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_wait_s));
+  reader->subscribe({"wire.enriched", "wire.alerts", "wire.dlq"});
+  size_t enriched = 0, alerts = 0, dead = 0;
+  std::map<std::string, int> verdicts;
+  bool followups_sent = followups.empty();
+  bool all_through = false;
+  const absl::Time deadline = wait_s == 0 ? absl::InfiniteFuture()
+                                          : absl::Now() + absl::Seconds(wait_s);
   absl::Time quiet_since = absl::Now();
-  while (absl::Now() < deadline) {
+  while (!stop && !g_interrupted.load() && workers_done.load() == 0 &&
+         absl::Now() < deadline) {
     std::unique_ptr<RdKafka::Message> m(reader->consume(200));
     if (m->err() != RdKafka::ERR_NO_ERROR) {
-      // Everything accounted for and nothing new for a moment: done.
-      if (outputs + dead >= samples.size() &&
-          absl::Now() - quiet_since > absl::Seconds(2)) {
-        break;
+      if (enriched + dead < published) continue;
+      if (!followups_sent) {
+        followups_sent = true;
+        published += followups.size();
+        Publish(*producer, followups);
+        LogInfo(
+            "demo: the first %d stories are through; published %d "
+            "follow-ups to wire.raw",
+            first.size(), followups.size());
+        continue;
+      }
+      if (!all_through && absl::Now() - quiet_since > absl::Seconds(2)) {
+        all_through = true;
+        LogInfo("demo: all %d raw stories are through%s", published,
+                wait_s == 0 ? "; Ctrl-C to stop" : "");
+        if (wait_s > 0) break;
       }
       continue;
     }
     quiet_since = absl::Now();
     const std::string value(static_cast<const char*>(m->payload()), m->len());
+    std::string lines;
     if (m->topic_name() == "wire.dlq") {
       ++dead;
       v1::DeadLetter letter;
       letter.ParseFromString(value);
-      dead_lines.push_back(absl::StrCat(
-          "dead letter from ", letter.stage(), ": ",
-          v1::DeadLetterReason_Name(letter.reason()), ": ", letter.message(),
-          " (", letter.original_value().size(), " original bytes kept, ",
-          letter.source_topic(), "[", letter.source_partition(), "] offset ",
-          letter.source_offset(), ")"));
+      lines = DeadLetterLine(letter);
+    } else if (m->topic_name() == "wire.alerts") {
+      ++alerts;
+      v1::Alert alert;
+      alert.ParseFromString(value);
+      lines = AlertLine(alert);
     } else {
-      ++outputs;
-      lines.push_back(chain.back().render(value));
+      ++enriched;
+      v1::EnrichedStory story;
+      story.ParseFromString(value);
+      ++verdicts[VerdictName(story)];
+      lines = StoryLines(story);
     }
+    std::fputs(lines.c_str(), stdout);
+    std::fflush(stdout);
   }
+  const bool interrupted = g_interrupted.load();
+  if (interrupted) LogInfo("demo: interrupted; stopping the stages");
   reader->close();
   stop = true;
   for (auto& w : workers) w.join();
+  (*rules)->Stop();
 
-  for (const std::string& line : lines) std::printf("%s\n", line.c_str());
-  std::fflush(stdout);
-  for (const std::string& line : dead_lines) {
-    std::fprintf(stderr, "%s\n", line.c_str());
+  std::vector<std::string> by_verdict;
+  for (const auto& [name, count] : verdicts) {
+    by_verdict.push_back(absl::StrCat(name, " ", count));
   }
+  std::fprintf(stderr, "demo: verdicts: %s\n",
+               absl::StrJoin(by_verdict, ", ").c_str());
   std::fprintf(stderr,
-               "demo: %zu raw stories in; %zu on %s (printed above as JSON), "
-               "%zu dead-lettered\n",
-               samples.size(), outputs, final_topic.c_str(), dead);
-  return outputs + dead >= samples.size() ? 0 : 1;
+               "demo: %zu raw stories in; %zu enriched, %zu alerts, %zu "
+               "dead-lettered\n",
+               published, enriched, alerts, dead);
+  bool workers_ok = true;
+  for (size_t i = 0; i < workers.size(); ++i) {
+    if (exit_codes[i] != 0) {
+      LogError("demo: the stage writing %s stopped with exit code %d%s",
+               chain[i].output, exit_codes[i],
+               exit_codes[i] == 2 ? " (its metrics port in use? "
+                                    "--metrics_port=0 picks free ones)"
+                                  : "");
+      workers_ok = false;
+    }
+  }
+  if (!workers_ok || workers.size() < chain.size()) return 1;
+  if (interrupted) return 0;
+  return enriched + dead >= published ? 0 : 1;
 }
 
 }  // namespace

@@ -50,11 +50,15 @@ absl::StatusOr<PipelineResult> InProcessPipeline::Run(
         continue;
       }
       for (runtime::OutputRecord& output : *outputs) {
+        if (!output.topic.empty()) {
+          result.side_outputs.push_back(std::move(output));
+          continue;
+        }
         runtime::InputRecord in;
-        in.topic = output.topic.empty()
-                       ? absl::StrCat("in-process.", step.stage->name())
-                       : output.topic;
-        in.offset = static_cast<int64_t>(next.size());
+        in.topic = absl::StrCat("in-process.", step.stage->name());
+        // Offsets run on across Run calls, as on a topic: stateful
+        // stages tell a record read again from a new one by them.
+        in.offset = step.next_offset++;
         in.key = std::move(output.key);
         in.value = std::move(output.value);
         in.headers = std::move(output.headers);

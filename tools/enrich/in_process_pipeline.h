@@ -7,12 +7,20 @@
 //
 //   InProcessPipeline pipeline;
 //   pipeline.AddStage(std::move(normalize), RecordType::kStory);
-//   // later: pipeline.AddStage(std::move(dedup), RecordType::kDedupedStory);
+//   pipeline.AddStage(std::move(dedup), RecordType::kDedupedStory);
 //   absl::StatusOr<PipelineResult> result = pipeline.Run(raw_record);
 //
-// A stage that refuses a record (a bad-input status) ends its run with a
-// DeadLetter, as the runner would write to `wire.dlq`; other errors are
-// returned as they are.
+// Records reach each stage with the topic "in-process.<previous stage>",
+// partition 0 and offsets that run on from one Run to the next, so
+// stateful stages (dedup, alert) remember earlier records and tell a new
+// record from one read again.
+//
+// Only records for a stage's own output topic (OutputRecord::topic empty)
+// go on to the next stage; records a stage writes to a topic of its own
+// (dedup's changelog, alert's Alerts and suppression state) are collected
+// in PipelineResult::side_outputs. A stage that refuses a record (a
+// bad-input status) ends its run with a DeadLetter, as the runner would
+// write to `wire.dlq`; other errors are returned as they are.
 //
 // Not thread-safe: Run calls each stage's Process, which stages expect from
 // one thread at a time.
@@ -46,6 +54,8 @@ struct PipelineResult {
   std::vector<v1::EnrichedStory> stories;
   // The dead letters of records a stage refused.
   std::vector<v1::DeadLetter> dead_letters;
+  // Records the stages wrote to topics of their own, in the order written.
+  std::vector<runtime::OutputRecord> side_outputs;
 };
 
 class InProcessPipeline {
@@ -69,6 +79,9 @@ class InProcessPipeline {
   struct Step {
     std::unique_ptr<runtime::Stage> stage;
     RecordType output;
+    // The offset of the stage's next output record on its in-process
+    // "topic".
+    int64_t next_offset = 0;
   };
 
   std::vector<Step> steps_;

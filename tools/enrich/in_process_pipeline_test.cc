@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pipeline/runtime/stage.h"
@@ -36,8 +37,9 @@ class HeadlineStage : public runtime::Stage {
   }
 };
 
-// Wraps each Story in a DedupedStory; drops stories headlined "dup" and
-// writes stories headlined "twice" twice.
+// Wraps each Story in a DedupedStory; drops stories headlined "dup",
+// writes stories headlined "twice" twice, and writes a changelog record
+// after stories headlined "logged".
 class VerdictStage : public runtime::Stage {
  public:
   absl::string_view name() const override { return "verdict"; }
@@ -56,6 +58,18 @@ class VerdictStage : public runtime::Stage {
     out.value = deduped.SerializeAsString();
     outputs.push_back(out);
     if (deduped.story().headline() == "twice") outputs.push_back(out);
+    if (deduped.story().headline() == "where") {
+      deduped.mutable_story()->set_headline(
+          absl::StrCat(record.topic, "@", record.offset));
+      outputs[0].value = deduped.SerializeAsString();
+    }
+    if (deduped.story().headline() == "logged") {
+      runtime::OutputRecord change;
+      change.topic = "verdict.state";
+      change.key = "en/logged";
+      change.value = "remembered";
+      outputs.push_back(change);
+    }
     return outputs;
   }
 };
@@ -92,6 +106,27 @@ TEST(InProcessPipelineTest, DropsAndFansOut) {
   InProcessPipeline pipeline = TwoStages();
   EXPECT_THAT(pipeline.Run(Record("dup"))->stories, SizeIs(0));
   EXPECT_THAT(pipeline.Run(Record("twice"))->stories, SizeIs(2));
+}
+
+TEST(InProcessPipelineTest, RecordsForOtherTopicsAreSideOutputs) {
+  InProcessPipeline pipeline = TwoStages();
+  absl::StatusOr<PipelineResult> result = pipeline.Run(Record("logged"));
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_THAT(result->stories, SizeIs(1));
+  EXPECT_EQ(result->stories[0].story().headline(), "logged");
+  ASSERT_THAT(result->side_outputs, SizeIs(1));
+  EXPECT_EQ(result->side_outputs[0].topic, "verdict.state");
+  EXPECT_EQ(result->side_outputs[0].key, "en/logged");
+  EXPECT_EQ(result->side_outputs[0].value, "remembered");
+  EXPECT_THAT(pipeline.Run(Record("Quake"))->side_outputs, SizeIs(0));
+}
+
+TEST(InProcessPipelineTest, OffsetsRunOnAcrossRuns) {
+  InProcessPipeline pipeline = TwoStages();
+  EXPECT_EQ(pipeline.Run(Record("where"))->stories[0].story().headline(),
+            "in-process.headline@0");
+  EXPECT_EQ(pipeline.Run(Record("where"))->stories[0].story().headline(),
+            "in-process.headline@1");
 }
 
 TEST(InProcessPipelineTest, BadInputBecomesADeadLetter) {
