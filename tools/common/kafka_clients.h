@@ -31,7 +31,7 @@ struct ClientOptions {
   // The operator's properties (-X); they override the tool's own.
   std::vector<std::pair<std::string, std::string>> properties;
   // How long to wait for the cluster's first answer.
-  absl::Duration connect_timeout = absl::Seconds(10);
+  absl::Duration connect_timeout = absl::Seconds(5);
   // Show librdkafka's own log lines on stderr.
   bool client_logs = false;
   std::string client_id = "wirestream-tools";
@@ -56,7 +56,7 @@ absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MakeProducer(
     RdKafka::DeliveryReportCb* delivery);
 
 // Returns every topic on the cluster with its partition count. UNAVAILABLE
-// ("cannot reach Kafka at HOST:PORT within 10s: ...") when the cluster does
+// ("cannot reach Kafka at HOST:PORT within 5s: ...") when the cluster does
 // not answer in `timeout`.
 absl::StatusOr<std::map<std::string, int32_t>> ListTopics(
     RdKafka::Handle& client, const std::string& bootstrap,
