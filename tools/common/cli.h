@@ -42,6 +42,12 @@ inline constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM
 absl::StatusOr<KafkaProperties> ExtractKafkaProperties(
     std::vector<std::string>& args);
 
+// Removes every `--NAME=VALUE` and `--NAME VALUE` (and single-dash forms)
+// from `args` and returns the values in order: for flags that may repeat,
+// which absl flags would keep only the last of. Stops at a bare `--`.
+std::vector<std::string> ExtractRepeatedFlag(absl::string_view name,
+                                             std::vector<std::string>& args);
+
 // Rewrites `--some-flag[=v]` to `--some_flag[=v]` (and `-some-flag`) so
 // dashed spellings reach absl's underscore names. Stops at a bare `--`;
 // a lone `-` (standard input) is left alone.

@@ -46,6 +46,22 @@ TEST(ExtractKafkaPropertiesTest, RejectsMissingValueOrEquals) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(ExtractRepeatedFlagTest, EveryFormInOrder) {
+  std::vector<std::string> args = {"inspect",
+                                   "--match=story.language=de",
+                                   "--topic=wire.stories",
+                                   "--match",
+                                   "story.headline~flood, storm",
+                                   "-match=a=b",
+                                   "--",
+                                   "--match=x=y"};
+  EXPECT_THAT(
+      ExtractRepeatedFlag("match", args),
+      ElementsAre("story.language=de", "story.headline~flood, storm", "a=b"));
+  EXPECT_THAT(args, ElementsAre("inspect", "--topic=wire.stories", "--",
+                                "--match=x=y"));
+}
+
 TEST(NormalizeFlagNamesTest, DashesInNamesBecomeUnderscores) {
   std::vector<std::string> args = {
       "inspect",  "--from-beginning", "--max-records=5",
