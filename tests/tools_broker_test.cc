@@ -3,6 +3,8 @@
 // records, and `inspect` reads them back as JSON, counts and filters them.
 // Bad files, unknown topics and an unreachable broker give one line and a
 // non-zero exit within seconds.
+#include <signal.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -208,6 +210,48 @@ TEST(ToolsBrokerTest, BadFilesAreNamedAndNothingIsSent) {
   EXPECT_EQ(missing.stderr_text,
             absl::StrCat("produce: ", Dir("stories/no-such-story.xml"),
                          ": no such file\n"));
+}
+
+TEST(ToolsBrokerTest, InspectFollowsNewRecordsUntilInterrupted) {
+  auto raw = testsupport::CreateUniqueTopic("wire.raw", 2);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_EQ(RunTool(ToolBinary("loadgen/loadgen"),
+                    {BootstrapFlag(), "--topic=" + *raw, "--stories=50",
+                     "--progress=false"})
+                .exit_code,
+            0);
+  // Starts at the end: the 50 stories already there are not shown.
+  testsupport::ToolProcess follow(
+      Inspect(), {BootstrapFlag(), "--topic=" + *raw, "--match=source~a"});
+  ASSERT_TRUE(follow.Start().ok());
+  absl::SleepFor(absl::Seconds(3));
+  ToolResult sent =
+      RunTool(Produce(), {BootstrapFlag(), "--topic=" + *raw, "--source=afp",
+                          StoryFolder(), "--skip_bad"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.stderr_text;
+  std::vector<std::string> lines;
+  for (int i = 0; i < 100 && lines.size() < 2; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    lines = Lines(follow.Stdout());
+  }
+  follow.Signal(SIGINT);
+  EXPECT_EQ(follow.Wait(absl::Seconds(10)), 130) << follow.Stderr();
+  lines = Lines(follow.Stdout());
+  ASSERT_EQ(lines.size(), 2u) << follow.Stdout();
+  for (const std::string& line : lines) {
+    EXPECT_THAT(line, HasSubstr("\"source\":\"afp\""));
+  }
+
+  // loadgen's 50 plus produce's 2, all RawStory.
+  ToolResult count = RunTool(Inspect(), {BootstrapFlag(), "--topic=" + *raw,
+                                         "--from-beginning", "--count"});
+  EXPECT_EQ(count.stdout_text, "52\n") << count.stderr_text;
+  ToolResult bytes = RunTool(
+      Inspect(), {BootstrapFlag(), "--topic=" + *raw, "--from-beginning",
+                  "--type=bytes", "--match=source=afp"});
+  EXPECT_EQ(bytes.exit_code, 2);
+  EXPECT_THAT(bytes.stderr_text,
+              StartsWith("inspect: --match needs a record type, not bytes\n"));
 }
 
 TEST(ToolsBrokerTest, UnknownTopicsAndUnreachableBrokersFailFast) {
