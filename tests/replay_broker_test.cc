@@ -239,16 +239,16 @@ TEST(ReplayBrokerTest, BadInputIsOneLineAndANonZeroExit) {
   EXPECT_EQ(offsets.exit_code, 2);
   EXPECT_EQ(offsets.stderr_text,
             "replay: bad range: --from_offset=50 is not before "
-            "--to_offset=10\nRun replay --help for usage.\n");
+            "--to_offset=10 (see replay --help)\n");
 
   ToolResult times =
       RunTool(Replay(), {BootstrapFlag(), "--source=" + *source, "--dry-run",
                          "--from_time=2026-11-02T00:00:00Z",
                          "--to_time=2026-11-01T00:00:00Z"});
   EXPECT_EQ(times.exit_code, 2);
-  EXPECT_EQ(times.stderr_text.substr(0, times.stderr_text.find('\n')),
+  EXPECT_EQ(times.stderr_text,
             "replay: bad range: --from_time=2026-11-02T00:00:00Z is not "
-            "before --to_time=2026-11-01T00:00:00Z");
+            "before --to_time=2026-11-01T00:00:00Z (see replay --help)\n");
 
   ToolResult not_a_time =
       RunTool(Replay(), {BootstrapFlag(), "--source=" + *source, "--dry-run",
@@ -259,9 +259,10 @@ TEST(ReplayBrokerTest, BadInputIsOneLineAndANonZeroExit) {
       RunTool(Replay(), {BootstrapFlag(), "--source=" + *source, "--dry-run",
                          "--partitions=0,5"});
   EXPECT_EQ(partition.exit_code, 2);
-  EXPECT_EQ(partition.stderr_text.substr(0, partition.stderr_text.find('\n')),
+  EXPECT_EQ(partition.stderr_text,
             absl::StrCat("replay: ", *source,
-                         " has 2 partitions: there is no partition 5"));
+                         " has 2 partitions: there is no partition 5 (see "
+                         "replay --help)\n"));
 
   ToolResult no_group =
       RunTool(Replay(), {BootstrapFlag(), "--source=" + *source, "--target=x"});

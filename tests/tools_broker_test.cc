@@ -250,8 +250,9 @@ TEST(ToolsBrokerTest, InspectFollowsNewRecordsUntilInterrupted) {
       Inspect(), {BootstrapFlag(), "--topic=" + *raw, "--from-beginning",
                   "--type=bytes", "--match=source=afp"});
   EXPECT_EQ(bytes.exit_code, 2);
-  EXPECT_THAT(bytes.stderr_text,
-              StartsWith("inspect: --match needs a record type, not bytes\n"));
+  EXPECT_EQ(bytes.stderr_text,
+            "inspect: --match needs a record type, not bytes (see inspect "
+            "--help)\n");
 }
 
 TEST(ToolsBrokerTest, UnknownTopicsAndUnreachableBrokersFailFast) {
@@ -278,7 +279,7 @@ TEST(ToolsBrokerTest, UnknownTopicsAndUnreachableBrokersFailFast) {
   EXPECT_EQ(bad_match.exit_code, 2);
   EXPECT_THAT(bad_match.stderr_text,
               StartsWith("inspect: --match: wirestream.v1.Story has no field "
-                         "\"hedline\"\n"));
+                         "\"hedline\" (see inspect --help)\n"));
 
   // Nothing listens on port 1.
   for (const auto& [tool, args] :

@@ -79,8 +79,7 @@ int Fail(const std::string& message) {
 }
 
 int Usage(const std::string& message) {
-  fprintf(stderr, "inspect: %s\nRun inspect --help for usage.\n",
-          message.c_str());
+  fprintf(stderr, "inspect: %s (see inspect --help)\n", message.c_str());
   return kExitUsage;
 }
 

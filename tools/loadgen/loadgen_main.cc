@@ -71,8 +71,7 @@ int Fail(const std::string& message) {
 }
 
 int Usage(const std::string& message) {
-  fprintf(stderr, "loadgen: %s\nRun loadgen --help for usage.\n",
-          message.c_str());
+  fprintf(stderr, "loadgen: %s (see loadgen --help)\n", message.c_str());
   return kExitUsage;
 }
 

@@ -73,8 +73,7 @@ int Fail(const std::string& message) {
 }
 
 int Usage(const std::string& message) {
-  fprintf(stderr, "produce: %s\nRun produce --help for usage.\n",
-          message.c_str());
+  fprintf(stderr, "produce: %s (see produce --help)\n", message.c_str());
   return kExitUsage;
 }
 

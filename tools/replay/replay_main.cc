@@ -93,8 +93,7 @@ int Fail(const std::string& message) {
 }
 
 int Usage(const std::string& message) {
-  fprintf(stderr, "replay: %s\nRun replay --help for usage.\n",
-          message.c_str());
+  fprintf(stderr, "replay: %s (see replay --help)\n", message.c_str());
   return kExitUsage;
 }
 
