@@ -101,6 +101,45 @@ TEST(ReplayBrokerTest, TimeRangeCopiesExactlyTheRecordsStampedInIt) {
             "replay: nothing to copy from " + *source + "\n");
 }
 
+TEST(ReplayBrokerTest, OffsetRangeOfChosenPartitions) {
+  auto source = testsupport::CreateUniqueTopic("raw", 3);
+  auto target = testsupport::CreateUniqueTopic("copy", 2);
+  ASSERT_TRUE(source.ok() && target.ok());
+  std::vector<TestRecord> records;
+  for (int n = 0; n < 30; ++n) {
+    TestRecord r;
+    r.partition = n % 3;
+    r.key = absl::StrCat("story-", n);
+    r.value = absl::StrCat("Budget vote ", n);
+    records.push_back(r);
+  }
+  ASSERT_TRUE(testsupport::ProduceRecords(*source, records).ok());
+  // Offsets 2, 3 and 4 of partitions 0 and 2: stories 6, 9, 12 and 8, 11,
+  // 14. The target has fewer partitions, so the key places each copy.
+  ToolResult run = RunTool(
+      Replay(),
+      {BootstrapFlag(), "--source=" + *source, "--target=" + *target,
+       "--partitions=2,0", "--from_offset=2", "--to_offset=5",
+       "--checkpoint_group=" + *target + ".checkpoint", "--progress=false"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_EQ(run.stderr_text, "");
+  auto copied = testsupport::ReadRecords(
+      *target, {.min_records = 6, .timeout = absl::Seconds(20)});
+  ASSERT_TRUE(copied.ok());
+  std::map<std::string, std::string> origin_by_key;
+  for (const TestRecord& r : *copied) {
+    origin_by_key[*r.key] = Header(r, "wirestream-replay").value_or("");
+  }
+  EXPECT_EQ(origin_by_key, (std::map<std::string, std::string>{
+                               {"story-6", absl::StrCat(*source, "/0/2")},
+                               {"story-9", absl::StrCat(*source, "/0/3")},
+                               {"story-12", absl::StrCat(*source, "/0/4")},
+                               {"story-8", absl::StrCat(*source, "/2/2")},
+                               {"story-11", absl::StrCat(*source, "/2/3")},
+                               {"story-14", absl::StrCat(*source, "/2/4")}}));
+  EXPECT_EQ(copied->size(), 6u);
+}
+
 TEST(ReplayBrokerTest, InterruptedReplayResumesAndCopiesEachRecordOnce) {
   constexpr int kStories = 600;
   auto source = testsupport::CreateUniqueTopic("raw", 3);
