@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/broker.h"
 #include "tests/support/tool_process.h"
@@ -221,6 +222,78 @@ TEST(ReplayBrokerTest, InterruptedReplayResumesAndCopiesEachRecordOnce) {
                 .isolation = testsupport::Isolation::kReadUncommitted});
   ASSERT_TRUE(everything.ok());
   EXPECT_GE(everything->size(), static_cast<size_t>(kStories));
+}
+
+TEST(ReplayBrokerTest, RecordTheTargetRefusesStopsTheReplayAtTheLastCommit) {
+  auto source = testsupport::CreateUniqueTopic(
+      "raw", 1, {{"max.message.bytes", "4000000"}});
+  auto target = testsupport::CreateUniqueTopic("copy", 1);  // 1 MB limit
+  ASSERT_TRUE(source.ok() && target.ok());
+  std::vector<TestRecord> records;
+  for (int n = 0; n < 15; ++n) {
+    TestRecord r;
+    r.key = absl::StrCat("story-", n);
+    r.value = n == 10 ? std::string(1500000, 'x') : "Storm warning";
+    records.push_back(r);
+  }
+  ASSERT_TRUE(testsupport::ProduceRecords(*source, records,
+                                          {{"message.max.bytes", "4000000"}})
+                  .ok());
+  const std::vector<std::string> args = {
+      BootstrapFlag(),
+      "--source=" + *source,
+      "--target=" + *target,
+      "--checkpoint_group=" + *target + ".checkpoint",
+      "--batch_records=5",
+      "--commit_timeout=10s",
+      "-X",
+      "message.max.bytes=4000000",
+      "--progress=false"};
+  ToolResult run = RunTool(Replay(), args);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(
+      run.stderr_text,
+      ::testing::StartsWith("replay: committing a batch to " + *target + ": "));
+  EXPECT_THAT(run.stderr_text,
+              ::testing::HasSubstr("Broker: Message size too large"));
+  EXPECT_THAT(run.stderr_text,
+              ::testing::EndsWith("; nothing of that batch was kept (10 "
+                                  "records before it were), run again to "
+                                  "resume\n"));
+  EXPECT_LT(run.elapsed, absl::Seconds(40));
+
+  // The two batches before it are on the target once; the checkpoint sits
+  // right before the refused record.
+  auto copied = testsupport::ReadRecords(
+      *target, {.min_records = 10, .timeout = absl::Seconds(10)});
+  ASSERT_TRUE(copied.ok());
+  ASSERT_EQ(copied->size(), 10u);
+  for (int n = 0; n < 10; ++n) {
+    EXPECT_EQ((*copied)[n].key, absl::StrCat("story-", n));
+  }
+  // The failed batch's transaction may still be open (librdkafka cannot
+  // always abort it); until the broker times it out, a dry run says so.
+  std::vector<std::string> dry = args;
+  dry.push_back("--dry-run");
+  ToolResult plan;
+  for (int i = 0; i < 40; ++i) {
+    plan = RunTool(Replay(), dry);
+    if (plan.exit_code == 0) break;
+    EXPECT_EQ(plan.exit_code, 1);
+    EXPECT_EQ(plan.stderr_text,
+              "replay: the checkpoint group's position is not settled: a "
+              "replay with this group is running, or stopped a moment ago "
+              "and its last batch is being aborted (within a minute)\n");
+    absl::SleepFor(absl::Seconds(2));
+  }
+  ASSERT_EQ(plan.exit_code, 0) << plan.stderr_text;
+  EXPECT_THAT(plan.stdout_text,
+              ::testing::HasSubstr("partition 0: offsets 0 to 14, 15 records, "
+                                   "10 already copied\n"
+                                   "total: 15 records in range, 5 to copy\n"));
+  copied = testsupport::ReadRecords(*target, {.timeout = absl::Seconds(5)});
+  ASSERT_TRUE(copied.ok());
+  EXPECT_EQ(copied->size(), 10u);
 }
 
 TEST(ReplayBrokerTest, DryRunPrintsRangesAndCopiesNothing) {

@@ -72,6 +72,9 @@ ABSL_FLAG(int, batch_records, 5000, "records per transaction, at most");
 ABSL_FLAG(int, batch_ms, 500, "milliseconds per transaction, at most");
 ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(5),
           "how long to wait for the cluster to answer");
+ABSL_FLAG(absl::Duration, commit_timeout, absl::Seconds(60),
+          "how long one transaction (its records, the checkpoint and the "
+          "commit) may take");
 ABSL_FLAG(absl::Duration, idle_timeout, absl::Seconds(60),
           "give up when no record arrives for this long before the range "
           "is complete");
@@ -189,6 +192,13 @@ absl::StatusOr<std::vector<PartitionRange>> Plan(
       committed[tp->partition()] = tp->offset();
     }
     RdKafka::TopicPartition::destroy(query);
+    if (err == RdKafka::ERR__TIMED_OUT) {
+      // A transaction holding the group's position is still open.
+      return absl::UnavailableError(
+          "the checkpoint group's position is not settled: a replay with "
+          "this group is running, or stopped a moment ago and its last "
+          "batch is being aborted (within a minute)");
+    }
     if (err != RdKafka::ERR_NO_ERROR) {
       return absl::UnavailableError(absl::StrCat(
           "reading the checkpoint group's position: ", RdKafka::err2str(err)));
@@ -223,14 +233,16 @@ absl::StatusOr<std::vector<PartitionRange>> Plan(
 int Copy(RdKafka::KafkaConsumer& consumer, RdKafka::Producer& producer,
          DeliveryErrors& delivery, const Request& request,
          const std::vector<PartitionRange>& ranges, bool same_partitions) {
-  const absl::Duration timeout = absl::GetFlag(FLAGS_connect_timeout);
+  // Transactions may wait on the coordinator and on every record's
+  // delivery: they get longer than the first contact.
+  const absl::Duration timeout = absl::GetFlag(FLAGS_commit_timeout);
   const double rate = absl::GetFlag(FLAGS_rate);
   const int batch_records = absl::GetFlag(FLAGS_batch_records);
   const absl::Duration batch_time =
       absl::Milliseconds(absl::GetFlag(FLAGS_batch_ms));
   const absl::Duration idle_timeout = absl::GetFlag(FLAGS_idle_timeout);
 
-  std::map<int32_t, int64_t> end;
+  std::map<int32_t, int64_t> end;   // partitions still being copied
   std::map<int32_t, int64_t> next;  // first offset not yet copied
   std::vector<RdKafka::TopicPartition*> assignment;
   int64_t to_copy = 0;
@@ -252,11 +264,7 @@ int Copy(RdKafka::KafkaConsumer& consumer, RdKafka::Producer& producer,
     return Fail(absl::StrCat("cannot read ", request.source, ": ",
                              RdKafka::err2str(err)));
   }
-  std::string error = TakeError(producer.init_transactions(ToMillis(timeout)));
-  if (!error.empty()) {
-    return Fail(absl::StrCat("cannot start transactions on ", request.target,
-                             ": ", error));
-  }
+  std::string error;
   std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(
       consumer.groupMetadata());
 
@@ -271,6 +279,7 @@ int Copy(RdKafka::KafkaConsumer& consumer, RdKafka::Producer& producer,
     // One transaction: records, then the source position, then commit.
     const absl::Time batch_deadline = absl::Now() + batch_time;
     int in_batch = 0;
+    int64_t batch_copied = 0;
     bool open = false;
     std::map<int32_t, int64_t> moved;
     while (!end.empty() && in_batch < batch_records &&
@@ -357,6 +366,7 @@ int Copy(RdKafka::KafkaConsumer& consumer, RdKafka::Producer& producer,
                                    "; run again to resume"));
         }
         ++copied;
+        ++batch_copied;
       } else {
         ++skipped;
       }
@@ -372,19 +382,28 @@ int Copy(RdKafka::KafkaConsumer& consumer, RdKafka::Producer& producer,
         positions.push_back(
             RdKafka::TopicPartition::create(request.source, p, offset));
       }
-      error = TakeError(producer.send_offsets_to_transaction(
-          positions, group.get(), ToMillis(timeout)));
+      RdKafka::Error* failed = producer.send_offsets_to_transaction(
+          positions, group.get(), ToMillis(timeout));
       RdKafka::TopicPartition::destroy(positions);
-      if (error.empty()) {
-        error = TakeError(producer.commit_transaction(ToMillis(timeout)));
+      if (failed == nullptr) {
+        failed = producer.commit_transaction(ToMillis(timeout));
       }
-      if (error.empty() && !delivery.first().empty()) error = delivery.first();
-      if (!error.empty()) {
+      if (failed != nullptr || !delivery.first().empty()) {
+        // Nothing of the batch is kept; its records are copied when the
+        // replay runs again. Not retried in place: after the broker refuses
+        // a record, librdkafka 2.0.2's transactional producer holds the rest
+        // of a re-sent batch until the timeout.
+        // The refused record's own report says more than the transaction's
+        // state does.
+        const std::string state = TakeError(failed);
+        producer.poll(100);
+        error = delivery.first().empty() ? state : delivery.first();
         TakeError(producer.abort_transaction(ToMillis(timeout)));
-        return Fail(absl::StrCat("committing a batch to ", request.target, ": ",
-                                 error,
-                                 "; nothing of it was kept, run again to "
-                                 "resume"));
+        return Fail(
+            absl::StrCat("committing a batch to ", request.target, ": ", error,
+                         "; nothing of that batch was kept (",
+                         WithThousands(copied - batch_copied),
+                         " records before it were), run again to resume"));
       }
     }
     progress.Update(copied + skipped);
@@ -541,6 +560,27 @@ int Run(int argc, char** argv) {
   }
   request.partitions = *partitions;
 
+  // Before reading the checkpoint: starting transactions aborts whatever
+  // an earlier run with this group left open, which settles its position.
+  DeliveryErrors delivery;
+  std::unique_ptr<RdKafka::Producer> producer;
+  if (!dry_run) {
+    absl::StatusOr<std::unique_ptr<RdKafka::Producer>> made = MakeProducer(
+        options,
+        {{"transactional.id", absl::StrCat("wirestream.replay.", group)},
+         {"enable.idempotence", "true"},
+         {"linger.ms", "20"},
+         {"transaction.timeout.ms", "60000"}},
+        &delivery);
+    if (!made.ok()) return Usage(std::string(made.status().message()));
+    producer = *std::move(made);
+    std::string error = TakeError(producer->init_transactions(
+        ToMillis(absl::GetFlag(FLAGS_commit_timeout))));
+    if (!error.empty()) {
+      return Fail(absl::StrCat("cannot start transactions on ", request.target,
+                               ": ", error));
+    }
+  }
   absl::StatusOr<std::vector<PartitionRange>> ranges =
       Plan(**consumer, request, !group.empty(), options.connect_timeout);
   if (!ranges.ok()) return Fail(std::string(ranges.status().message()));
@@ -552,19 +592,9 @@ int Run(int argc, char** argv) {
     return kExitOk;
   }
 
-  DeliveryErrors delivery;
-  absl::StatusOr<std::unique_ptr<RdKafka::Producer>> producer = MakeProducer(
-      options,
-      {{"transactional.id", absl::StrCat("wirestream.replay.", group)},
-       {"enable.idempotence", "true"},
-       {"linger.ms", "20"},
-       {"transaction.timeout.ms", "60000"}},
-      &delivery);
-  if (!producer.ok()) return Usage(std::string(producer.status().message()));
-
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  const int code = Copy(**consumer, **producer, delivery, request, *ranges,
+  const int code = Copy(**consumer, *producer, delivery, request, *ranges,
                         target_partitions == *source_partitions);
   (*consumer)->close();
   return code;
