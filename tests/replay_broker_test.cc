@@ -224,6 +224,49 @@ TEST(ReplayBrokerTest, InterruptedReplayResumesAndCopiesEachRecordOnce) {
   EXPECT_GE(everything->size(), static_cast<size_t>(kStories));
 }
 
+TEST(ReplayBrokerTest, ASecondRunWithTheSameGroupFencesTheFirst) {
+  constexpr int kStories = 300;
+  auto source = testsupport::CreateUniqueTopic("raw", 2);
+  auto target = testsupport::CreateUniqueTopic("copy", 2);
+  ASSERT_TRUE(source.ok() && target.ok());
+  std::vector<TestRecord> records;
+  for (int n = 0; n < kStories; ++n) {
+    TestRecord r;
+    r.key = absl::StrCat("story-", n);
+    r.value = "Council vote";
+    records.push_back(r);
+  }
+  ASSERT_TRUE(testsupport::ProduceRecords(*source, records).ok());
+  std::vector<std::string> args = {
+      BootstrapFlag(),       "--source=" + *source,
+      "--target=" + *target, "--checkpoint_group=" + *target + ".checkpoint",
+      "--batch_ms=100",      "--progress=false"};
+  std::vector<std::string> slow = args;
+  slow.push_back("--rate=50");
+  testsupport::ToolProcess first(Replay(), slow);
+  ASSERT_TRUE(first.Start().ok());
+  absl::SleepFor(absl::Seconds(2));
+  ToolResult second = RunTool(Replay(), args);
+  EXPECT_EQ(second.exit_code, 0) << second.stderr_text;
+  std::optional<int> first_code = first.Wait(absl::Seconds(60));
+  ASSERT_TRUE(first_code.has_value());
+  EXPECT_EQ(*first_code, 1) << first.Stderr();
+  EXPECT_EQ(
+      first.Stderr(),
+      absl::StrCat("replay: another replay with --checkpoint_group=", *target,
+                   ".checkpoint took over; this one stops (what it "
+                   "committed is kept)\n"));
+
+  auto copied = testsupport::ReadRecords(
+      *target, {.min_records = kStories, .timeout = absl::Seconds(20)});
+  ASSERT_TRUE(copied.ok());
+  std::map<std::string, int> keys;
+  for (const TestRecord& r : *copied) ++keys[*r.key];
+  EXPECT_EQ(keys.size(), static_cast<size_t>(kStories));
+  for (const auto& [key, count] : keys) EXPECT_EQ(count, 1) << key;
+  EXPECT_EQ(copied->size(), static_cast<size_t>(kStories));
+}
+
 TEST(ReplayBrokerTest, RecordTheTargetRefusesStopsTheReplayAtTheLastCommit) {
   auto source = testsupport::CreateUniqueTopic(
       "raw", 1, {{"max.message.bytes", "4000000"}});

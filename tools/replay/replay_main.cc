@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,22 @@ std::string TakeError(RdKafka::Error* error) {
   std::string text = error->str();
   delete error;
   return text.empty() ? "unknown error" : text;
+}
+
+// Returns why the producer can no longer be used, if it cannot: "fenced"
+// when a newer replay with the same checkpoint group took over.
+std::optional<std::string> FatalReason(RdKafka::Producer& producer,
+                                       const std::string& group) {
+  std::string text;
+  const RdKafka::ErrorCode fatal = producer.fatal_error(text);
+  if (fatal == RdKafka::ERR_NO_ERROR) return std::nullopt;
+  if (fatal == RdKafka::ERR__FENCED || fatal == RdKafka::ERR_PRODUCER_FENCED ||
+      fatal == RdKafka::ERR_INVALID_PRODUCER_EPOCH) {
+    return absl::StrCat("another replay with --checkpoint_group=", group,
+                        " took over; this one stops (what it committed is "
+                        "kept)");
+  }
+  return text;
 }
 
 class DeliveryErrors : public RdKafka::DeliveryReportCb {
@@ -232,7 +249,8 @@ absl::StatusOr<std::vector<PartitionRange>> Plan(
 // Copies the planned ranges; returns the exit code.
 int Copy(RdKafka::KafkaConsumer& consumer, RdKafka::Producer& producer,
          DeliveryErrors& delivery, const Request& request,
-         const std::vector<PartitionRange>& ranges, bool same_partitions) {
+         const std::vector<PartitionRange>& ranges, bool same_partitions,
+         const std::string& group_id) {
   // Transactions may wait on the coordinator and on every record's
   // delivery: they get longer than the first contact.
   const absl::Duration timeout = absl::GetFlag(FLAGS_commit_timeout);
@@ -360,6 +378,10 @@ int Copy(RdKafka::KafkaConsumer& consumer, RdKafka::Producer& producer,
         }
         if (err != RdKafka::ERR_NO_ERROR) {
           delete headers;
+          if (std::optional<std::string> fatal =
+                  FatalReason(producer, group_id)) {
+            return Fail(*fatal);
+          }
           TakeError(producer.abort_transaction(ToMillis(timeout)));
           return Fail(absl::StrCat("writing to ", request.target, ": ",
                                    RdKafka::err2str(err),
@@ -396,6 +418,10 @@ int Copy(RdKafka::KafkaConsumer& consumer, RdKafka::Producer& producer,
         // The refused record's own report says more than the transaction's
         // state does.
         const std::string state = TakeError(failed);
+        if (std::optional<std::string> fatal =
+                FatalReason(producer, group_id)) {
+          return Fail(*fatal);
+        }
         producer.poll(100);
         error = delivery.first().empty() ? state : delivery.first();
         TakeError(producer.abort_transaction(ToMillis(timeout)));
@@ -595,7 +621,7 @@ int Run(int argc, char** argv) {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   const int code = Copy(**consumer, *producer, delivery, request, *ranges,
-                        target_partitions == *source_partitions);
+                        target_partitions == *source_partitions, group);
   (*consumer)->close();
   return code;
 }
