@@ -142,7 +142,7 @@ TEST(ReplayBrokerTest, OffsetRangeOfChosenPartitions) {
 }
 
 TEST(ReplayBrokerTest, InterruptedReplayResumesAndCopiesEachRecordOnce) {
-  constexpr int kStories = 600;
+  constexpr int kStories = 1000;
   auto source = testsupport::CreateUniqueTopic("raw", 3);
   auto target = testsupport::CreateUniqueTopic("copy", 3);
   ASSERT_TRUE(source.ok() && target.ok());
@@ -163,7 +163,15 @@ TEST(ReplayBrokerTest, InterruptedReplayResumesAndCopiesEachRecordOnce) {
   // Interrupted like Ctrl-C: the open batch is committed, exit 130.
   testsupport::ToolProcess first(Replay(), slow);
   ASSERT_TRUE(first.Start().ok());
-  absl::SleepFor(absl::Seconds(2));
+  // Interrupt once the first batches are committed (reads of a second,
+  // short against the 6 s the whole copy takes).
+  bool started = false;
+  for (int i = 0; i < 30 && !started; ++i) {
+    auto seen = testsupport::ReadRecords(
+        *target, {.min_records = 1, .timeout = absl::Seconds(1)});
+    started = seen.ok() && !seen->empty();
+  }
+  ASSERT_TRUE(started) << first.Stderr();
   first.Signal(SIGINT);
   std::optional<int> code = first.Wait(absl::Seconds(30));
   ASSERT_TRUE(code.has_value());
@@ -189,7 +197,9 @@ TEST(ReplayBrokerTest, InterruptedReplayResumesAndCopiesEachRecordOnce) {
       << plan.stdout_text;
 
   // Killed without warning mid-batch: the open transaction never commits.
-  testsupport::ToolProcess second(Replay(), slow);
+  std::vector<std::string> slower = args;
+  slower.push_back("--rate=30");
+  testsupport::ToolProcess second(Replay(), slower);
   ASSERT_TRUE(second.Start().ok());
   absl::SleepFor(absl::Seconds(2));
   second.Signal(SIGKILL);
