@@ -309,10 +309,25 @@ TEST(ToolsBrokerTest, UnknownTopicsAndUnreachableBrokersFailFast) {
   }
 
   // --help prints the usage and exits 1 (absl's convention).
-  ToolResult help = RunTool(Inspect(), {"--help"});
-  EXPECT_EQ(help.exit_code, 1);
-  EXPECT_THAT(help.stdout_text, HasSubstr("prints the records of a pipeline "
-                                          "topic as JSON lines"));
+  for (const auto& [tool, usage] :
+       std::vector<std::pair<std::string, std::string>>{
+           {Inspect(), "prints the records of a pipeline topic as JSON lines"},
+           {Produce(), "sends story files to wire.raw as RawStory records"},
+           {ToolBinary("replay/replay"),
+            "copies a range of a topic to another topic, exactly once"},
+           {ToolBinary("loadgen/loadgen"), "sends synthetic wire stories"}}) {
+    ToolResult help = RunTool(tool, {"--help"});
+    EXPECT_EQ(help.exit_code, 1) << tool;
+    EXPECT_THAT(help.stdout_text, HasSubstr(usage)) << tool;
+  }
+  // Flags that make no sense stop before any Kafka client is made.
+  ToolResult rates = RunTool(
+      ToolBinary("loadgen/loadgen"),
+      {"--bootstrap=127.0.0.1:1", "--resend_rate=0.7", "--rewrite_rate=0.5"});
+  EXPECT_EQ(rates.exit_code, 2);
+  EXPECT_EQ(rates.stderr_text,
+            "loadgen: --resend_rate, --correction_rate and --rewrite_rate add "
+            "up to more than 1 (see loadgen --help)\n");
 }
 
 }  // namespace
