@@ -1,0 +1,134 @@
+#include "tools/common/kafka_clients.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace wirestream::tools {
+namespace {
+
+// Drops librdkafka's log lines (connection refused, retrying ...) so a tool
+// prints only its own one-line error, or passes them through when asked.
+class ClientLog : public RdKafka::EventCb {
+ public:
+  explicit ClientLog(bool show) : show_(show) {}
+  void event_cb(RdKafka::Event& event) override {
+    if (show_ && event.type() == RdKafka::Event::EVENT_LOG) {
+      fprintf(stderr, "kafka: %s %s\n", event.fac().c_str(),
+              event.str().c_str());
+    }
+  }
+
+ private:
+  bool show_;
+};
+
+ClientLog* SharedLog(bool show) {
+  static ClientLog* quiet = new ClientLog(false);
+  static ClientLog* loud = new ClientLog(true);
+  return show ? loud : quiet;
+}
+
+}  // namespace
+
+int ToMillis(absl::Duration d) {
+  return static_cast<int>(
+      std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 0, 3600 * 1000));
+}
+
+absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeConf(
+    const ClientOptions& options,
+    const std::vector<std::pair<std::string, std::string>>& tool_defaults) {
+  std::unique_ptr<RdKafka::Conf> conf(
+      RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string errstr;
+  std::vector<std::pair<std::string, std::string>> all = {
+      {"bootstrap.servers", options.bootstrap},
+      {"client.id", options.client_id},
+  };
+  all.insert(all.end(), tool_defaults.begin(), tool_defaults.end());
+  all.insert(all.end(), options.properties.begin(), options.properties.end());
+  for (const auto& [name, value] : all) {
+    if (conf->set(name, value, errstr) != RdKafka::Conf::CONF_OK) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Kafka property ", name, ": ", errstr));
+    }
+  }
+  if (conf->set("event_cb", SharedLog(options.client_logs), errstr) !=
+      RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(errstr);
+  }
+  return conf;
+}
+
+absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(
+    const ClientOptions& options,
+    const std::vector<std::pair<std::string, std::string>>& tool_defaults) {
+  absl::StatusOr<std::unique_ptr<RdKafka::Conf>> conf =
+      MakeConf(options, tool_defaults);
+  if (!conf.ok()) return conf.status();
+  std::string errstr;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf->get(), errstr));
+  if (consumer == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot set up a Kafka consumer: ", errstr));
+  }
+  return consumer;
+}
+
+absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MakeProducer(
+    const ClientOptions& options,
+    const std::vector<std::pair<std::string, std::string>>& tool_defaults,
+    RdKafka::DeliveryReportCb* delivery) {
+  absl::StatusOr<std::unique_ptr<RdKafka::Conf>> conf =
+      MakeConf(options, tool_defaults);
+  if (!conf.ok()) return conf.status();
+  std::string errstr;
+  if (delivery != nullptr &&
+      (*conf)->set("dr_cb", delivery, errstr) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(errstr);
+  }
+  std::unique_ptr<RdKafka::Producer> producer(
+      RdKafka::Producer::create(conf->get(), errstr));
+  if (producer == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot set up a Kafka producer: ", errstr));
+  }
+  return producer;
+}
+
+absl::StatusOr<std::map<std::string, int32_t>> ListTopics(
+    RdKafka::Handle& client, const std::string& bootstrap,
+    absl::Duration timeout) {
+  RdKafka::Metadata* raw = nullptr;
+  RdKafka::ErrorCode err =
+      client.metadata(/*all_topics=*/true, nullptr, &raw, ToMillis(timeout));
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot reach Kafka at ", bootstrap, " within ",
+        absl::FormatDuration(timeout), ": ", RdKafka::err2str(err)));
+  }
+  std::map<std::string, int32_t> topics;
+  for (const RdKafka::TopicMetadata* topic : *metadata->topics()) {
+    if (topic->err() != RdKafka::ERR_NO_ERROR) continue;
+    topics[topic->topic()] = static_cast<int32_t>(topic->partitions()->size());
+  }
+  return topics;
+}
+
+absl::StatusOr<int32_t> PartitionCount(
+    const std::map<std::string, int32_t>& topics, const std::string& topic) {
+  auto it = topics.find(topic);
+  if (it == topics.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("no topic ", topic, " on the cluster"));
+  }
+  return it->second;
+}
+
+}  // namespace wirestream::tools
