@@ -4,8 +4,8 @@
 // first story out on the output topic (group join excluded) to the last.
 //
 //   bazel build //pipeline/workers:alert //tests/bench:alert_worker_bench
-//   bazel-bin/tests/bench/alert_worker_bench --broker=HOST:PORT \
-//     --worker=bazel-bin/pipeline/workers/alert --rules=1000
+//   bazel-bin/tests/bench/alert_worker_bench --broker=HOST:PORT
+//       --worker=bazel-bin/pipeline/workers/alert --rules=1000
 //
 // Results go to BENCHMARKS.md ("alert").
 #include <cstdint>
