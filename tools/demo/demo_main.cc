@@ -166,16 +166,14 @@ int Main() {
   };
   const std::vector<ChainStep> chain = PipelineChain(options);
 
-  // One feed in arrival order: wire.raw has one partition. Alert keeps its
-  // one-alert-per-cluster state per input partition, and classify keys
-  // stories by id, so wire.classified has one partition too.
+  // One feed in arrival order: wire.raw has one partition. Stories of one
+  // cluster share a key from dedup on, so alert's one-alert-per-cluster
+  // state holds with several partitions.
   std::map<std::string, int> topics = {{"wire.raw", 1}, {"wire.dlq", 1}};
   for (const ChainStep& step : chain) {
     topics[step.output] = partitions;
     for (const auto& extra : step.extra_topics) topics[extra] = partitions;
   }
-  topics["wire.classified"] = 1;
-  topics["wire.alert.state"] = 1;
   topics["wire.alerts"] = 1;
   for (const auto& [topic, count] : topics) {
     absl::Status created = (*cluster)->CreateTopic(topic, count);

@@ -44,7 +44,9 @@ absl::StatusOr<std::vector<runtime::OutputRecord>> ClassifyStage::Process(
     *out.mutable_verdict() = std::move(*in.mutable_verdict());
 
   runtime::OutputRecord output;
-  output.key = out.story().id().empty()
+  // The input's key (dedup's cluster id) carries on, so that alert sees a
+  // story cluster on one partition; the story id when there is none.
+  output.key = record.key.has_value() || out.story().id().empty()
                    ? record.key
                    : std::optional<std::string>(out.story().id());
   if (out.story().has_received_at()) {

@@ -36,7 +36,7 @@ TEST_F(ClassifyStageTest, NameIsClassify) {
   EXPECT_EQ(stage_->name(), "classify");
 }
 
-TEST_F(ClassifyStageTest, EnrichesStoryKeyedByStoryId) {
+TEST_F(ClassifyStageTest, EnrichesStoryKeepingTheInputKey) {
   wirestream::v1::DedupedStory in;
   auto* story = in.mutable_story();
   story->set_id("story-42");
@@ -55,7 +55,7 @@ TEST_F(ClassifyStageTest, EnrichesStoryKeyedByStoryId) {
   ASSERT_TRUE(out.ok()) << out.status();
   ASSERT_EQ(out->size(), 1u);
   const runtime::OutputRecord& record = (*out)[0];
-  EXPECT_EQ(record.key, "story-42");
+  EXPECT_EQ(record.key, "record-key");  // dedup's cluster key carries on
   EXPECT_TRUE(record.topic.empty());
   EXPECT_EQ(record.story_received_at, absl::FromUnixMillis(1700000000250));
 
@@ -97,6 +97,17 @@ TEST_F(ClassifyStageTest, StoryWithoutIdKeepsRecordKey) {
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ((*out)[0].key, "record-key");
   EXPECT_EQ((*out)[0].story_received_at, absl::InfinitePast());
+}
+
+TEST_F(ClassifyStageTest, RecordWithoutKeyIsKeyedByStoryId) {
+  wirestream::v1::DedupedStory in;
+  in.mutable_story()->set_id("story-43");
+  in.mutable_story()->set_headline("Quiet day");
+  runtime::InputRecord record = Record(in.SerializeAsString());
+  record.key.reset();
+  auto out = stage_->Process(record);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)[0].key, "story-43");
 }
 
 // Returns the value of counter `name` with label `key`=`value`, or -1.

@@ -167,7 +167,10 @@ absl::StatusOr<std::vector<runtime::OutputRecord>> DedupStage::Process(
   if (action != DuplicateAction::kDrop) {
     runtime::OutputRecord out;
     if (action == DuplicateAction::kRoute) out.topic = config_.duplicates_topic;
-    out.key = story.id();
+    // Keyed by cluster: a story's re-sends, updates and rewrites land on one
+    // partition downstream, where alert suppresses once per cluster.
+    const std::string& cluster_id = deduped.verdict().cluster_id();
+    out.key = cluster_id.empty() ? story.id() : cluster_id;
     out.headers = record.headers;
     if (story.has_received_at()) {
       out.story_received_at =

@@ -184,6 +184,9 @@ TEST(DedupStageTest, DuplicatesAreDroppedNearDuplicatesPassByDefault) {
   ASSERT_TRUE(out.ok());
   auto stories = StoryOutputs(*out);
   ASSERT_THAT(stories, SizeIs(1));
+  // Keyed by its cluster, like the story it rewrites: alert sees both on
+  // one partition.
+  EXPECT_EQ(stories[0]->key, "rtr-q-1");
   DedupedStory deduped = ParseDeduped(*stories[0]);
   EXPECT_EQ(deduped.verdict().kind(),
             wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE);
@@ -210,7 +213,7 @@ TEST(DedupStageTest, ActionsRouteOrDropByVerdict) {
   ASSERT_TRUE(out.ok());
   ASSERT_THAT(*out, SizeIs(1));
   EXPECT_EQ((*out)[0].topic, "wire.dupes");
-  EXPECT_EQ((*out)[0].key, "afp-3");
+  EXPECT_EQ((*out)[0].key, "rtr-q-1");  // the cluster it duplicates
   EXPECT_EQ(ParseDeduped((*out)[0]).verdict().method(), "text-hash");
   out = stage->Process(Record(QuakeRewrite("nd-7")));
   ASSERT_TRUE(out.ok());
