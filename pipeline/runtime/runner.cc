@@ -138,6 +138,11 @@ int RunWorkerWithExtras(int argc, char** argv, const RunnerConfig& defaults,
     LogError("%s", kafka.status().message());
     return 2;
   }
+  absl::Status flags_ok = CheckFlags(args);
+  if (!flags_ok.ok()) {
+    LogError("bad flags: %s", flags_ok.message());
+    return 2;
+  }
   std::vector<char*> rest;
   for (std::string& a : args) rest.push_back(a.data());
   absl::ParseCommandLine(static_cast<int>(rest.size()), rest.data());

@@ -32,6 +32,16 @@ namespace wirestream::runtime {
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 ExtractKafkaProperties(std::vector<std::string>& args);
 
+// Returns INVALID_ARGUMENT, with a one-line message, when `args` (argv,
+// --kafka flags already extracted) name a flag no linked code defines or
+// give a flag a value it cannot take (e.g. --batch_records=many), so that
+// a worker reports bad flags with exit code 2 rather than absl's exit 1.
+// Checking a value sets the flag, as absl::ParseCommandLine then does
+// again. Arguments after "--", positional arguments and the flags absl
+// handles itself (--flagfile, --fromenv, --tryfromenv, --undefok, --help*)
+// are left to absl::ParseCommandLine.
+absl::Status CheckFlags(const std::vector<std::string>& args);
+
 // Returns the RunnerConfig from the parsed absl flags over `defaults`
 // (flags left empty keep the default), plus `kafka_properties`, validated.
 absl::StatusOr<RunnerConfig> RunnerConfigFromFlags(

@@ -18,11 +18,13 @@ ABSL_DECLARE_FLAG(std::string, input);
 ABSL_DECLARE_FLAG(std::string, output);
 ABSL_DECLARE_FLAG(std::string, mode);
 ABSL_DECLARE_FLAG(int, batch_records);
+ABSL_FLAG(bool, check_flags_test_switch, false, "A bool flag for the tests.");
 
 namespace wirestream::runtime {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 using Properties = std::vector<std::pair<std::string, std::string>>;
@@ -207,6 +209,33 @@ TEST(RunnerConfigFromFlagsTest, ValidatesTheResult) {
             absl::InvalidArgumentError(
                 "input topic wire.raw is also an output; the stage would "
                 "read its own records"));
+}
+
+TEST(CheckFlagsTest, AcceptsKnownFlagsInEveryForm) {
+  absl::FlagSaver saver;
+  EXPECT_TRUE(
+      CheckFlags({"worker", "--input=wire.raw", "--output", "wire.stories",
+                  "-batch_records=20", "--check_flags_test_switch",
+                  "--nocheck_flags_test_switch", "positional", "--",
+                  "--anything_after_the_end"})
+          .ok());
+}
+
+TEST(CheckFlagsTest, UnknownFlagIsInvalidArgument) {
+  EXPECT_EQ(CheckFlags({"worker", "--input=wire.raw", "--no_such_flag=1"}),
+            absl::InvalidArgumentError("unknown flag --no_such_flag"));
+  EXPECT_EQ(CheckFlags({"worker", "--noinput"}),
+            absl::InvalidArgumentError("unknown flag --noinput"));
+}
+
+TEST(CheckFlagsTest, ValueThatDoesNotParseIsInvalidArgument) {
+  absl::FlagSaver saver;
+  absl::Status status = CheckFlags({"worker", "--batch_records=many"});
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("--batch_records=many: "));
+  EXPECT_EQ(status.message().find('\n'), absl::string_view::npos);
+  EXPECT_EQ(CheckFlags({"worker", "--output"}),
+            absl::InvalidArgumentError("flag --output needs a value"));
 }
 
 }  // namespace

@@ -3,10 +3,31 @@
 #include "prometheus/family.h"
 
 namespace wirestream::classify {
+namespace {
+
+// Classifying a story takes tens of microseconds; long stories take more.
+const prometheus::Histogram::BucketBoundaries& StoryBuckets() {
+  static const auto* buckets = new prometheus::Histogram::BucketBoundaries{
+      1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 1e-2, 0.1};
+  return *buckets;
+}
+
+}  // namespace
 
 ClassifyMetrics::ClassifyMetrics(prometheus::Registry& registry,
                                  const Classifier& classifier)
     : classifier_(classifier) {
+  stories_ = &prometheus::BuildCounter()
+                  .Name("wirestream_classify_stories_total")
+                  .Help("Stories classified.")
+                  .Register(registry)
+                  .Add({{"stage", "classify"}});
+  story_seconds_ =
+      &prometheus::BuildHistogram()
+           .Name("wirestream_classify_story_seconds")
+           .Help("Time classifying one story took (topics and countries).")
+           .Register(registry)
+           .Add({{"stage", "classify"}}, StoryBuckets());
   auto& topics = prometheus::BuildCounter()
                      .Name("wirestream_classify_topics_total")
                      .Help("Stories given each IPTC Media Topic.")
@@ -27,7 +48,10 @@ ClassifyMetrics::ClassifyMetrics(prometheus::Registry& registry,
   focus_none_ = &focus.Add({{"stage", "classify"}, {"continent", "none"}});
 }
 
-void ClassifyMetrics::Record(const wirestream::v1::EnrichedStory& story) {
+void ClassifyMetrics::Record(const wirestream::v1::EnrichedStory& story,
+                             absl::Duration elapsed) {
+  stories_->Increment();
+  story_seconds_->Observe(absl::ToDoubleSeconds(elapsed));
   for (const auto& t : story.topics()) {
     auto it = topics_.find(t.code());
     if (it != topics_.end()) it->second->Increment();

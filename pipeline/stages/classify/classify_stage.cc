@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "wirestream/v1/dedup_verdict.pb.h"
 #include "wirestream/v1/enriched_story.pb.h"
 
@@ -15,11 +16,13 @@ absl::StatusOr<std::unique_ptr<ClassifyStage>> ClassifyStage::Create(
   if (!classifier.ok()) return classifier.status();
   auto stage =
       std::unique_ptr<ClassifyStage>(new ClassifyStage(*std::move(classifier)));
-  if (registry != nullptr) {
-    stage->metrics_ =
-        std::make_unique<ClassifyMetrics>(*registry, *stage->classifier_);
-  }
+  if (registry != nullptr) stage->RegisterMetrics(*registry);
   return stage;
+}
+
+void ClassifyStage::RegisterMetrics(prometheus::Registry& registry) {
+  if (metrics_ != nullptr) return;
+  metrics_ = std::make_unique<ClassifyMetrics>(registry, *classifier_);
 }
 
 absl::StatusOr<std::vector<runtime::OutputRecord>> ClassifyStage::Process(
@@ -37,8 +40,13 @@ absl::StatusOr<std::vector<runtime::OutputRecord>> ClassifyStage::Process(
         "DedupedStory has no story");
   }
   wirestream::v1::EnrichedStory out;
-  classifier_->Classify(in.story(), &out);
-  if (metrics_ != nullptr) metrics_->Record(out);
+  if (metrics_ != nullptr) {
+    const absl::Time start = absl::Now();
+    classifier_->Classify(in.story(), &out);
+    metrics_->Record(out, absl::Now() - start);
+  } else {
+    classifier_->Classify(in.story(), &out);
+  }
   *out.mutable_story() = std::move(*in.mutable_story());
   if (in.has_verdict())
     *out.mutable_verdict() = std::move(*in.mutable_verdict());

@@ -6,8 +6,13 @@
 // focus country, keyed by story id. A value that is not a DedupedStory,
 // or one without a story, is dead-lettered as UNPARSABLE_RECORD.
 //
-//   auto stage = ClassifyStage::Create({});  // embedded data, no metrics
+//   auto stage = ClassifyStage::Create({});  // embedded data, no metrics yet
+//   (*stage)->RegisterMetrics(*registry);     // what the runner does
 //   auto counted = ClassifyStage::Create({}, registry.get());
+//
+// The stage's metrics (classify_metrics.h) are registered once: by Create
+// when given a registry, else by the first RegisterMetrics call; later
+// RegisterMetrics calls change nothing.
 //
 // Stateless; Process is called from one thread at a time (the classifier
 // itself is thread-safe).
@@ -30,13 +35,19 @@ class ClassifyStage : public runtime::Stage {
   // Returns a stage whose classifier is built from `config` (see
   // Classifier::Create for the errors). With a `registry`, the stage's own
   // metrics (classify_metrics.h) are registered there; it must outlive the
-  // stage.
+  // stage's last Process call.
   static absl::StatusOr<std::unique_ptr<ClassifyStage>> Create(
       const ClassifierConfig& config, prometheus::Registry* registry = nullptr);
 
   absl::string_view name() const override { return "classify"; }
   absl::StatusOr<std::vector<runtime::OutputRecord>> Process(
       const runtime::InputRecord& record) override;
+
+  // Registers the stage's metrics in `registry` unless they were already
+  // registered (by Create or an earlier call): metrics are never registered
+  // twice, and a stage counts into one registry only. `registry` must
+  // outlive the stage's last Process call.
+  void RegisterMetrics(prometheus::Registry& registry) override;
 
   const Classifier& classifier() const { return *classifier_; }
 

@@ -164,6 +164,114 @@ TEST(ClassifyStageMetricsTest, CountsTopicsAndFocusContinents) {
             1);
 }
 
+// Returns the number of observations of histogram `name`, or -1.
+double HistogramCount(prometheus::Registry& registry, const std::string& name) {
+  for (const auto& family : registry.Collect()) {
+    if (family.name != name || family.metric.empty()) continue;
+    return static_cast<double>(family.metric[0].histogram.sample_count);
+  }
+  return -1;
+}
+
+// Returns how many metrics (label sets) the family `name` holds in
+// `registry`, summed over families of that name.
+int MetricCount(prometheus::Registry& registry, const std::string& name) {
+  int count = 0;
+  for (const auto& family : registry.Collect()) {
+    if (family.name == name) count += family.metric.size();
+  }
+  return count;
+}
+
+runtime::InputRecord KenyaRateCut() {
+  wirestream::v1::DedupedStory in;
+  in.mutable_story()->set_headline("Kenya's central bank cuts interest rates");
+  in.mutable_story()->add_paragraphs(
+      "Kenya's central bank cut its benchmark interest rate to 12%, citing "
+      "easing inflation.");
+  runtime::InputRecord record;
+  record.value = in.SerializeAsString();
+  return record;
+}
+
+runtime::InputRecord QuietDay() {
+  wirestream::v1::DedupedStory in;
+  in.mutable_story()->set_headline("Quiet day");
+  runtime::InputRecord record;
+  record.value = in.SerializeAsString();
+  return record;
+}
+
+TEST(ClassifyStageMetricsTest, RegisterMetricsCountsStageCreatedWithout) {
+  auto stage = ClassifyStage::Create({});
+  ASSERT_TRUE(stage.ok()) << stage.status();
+  // Not counted before the runner registers the metrics.
+  ASSERT_TRUE((*stage)->Process(KenyaRateCut()).ok());
+
+  prometheus::Registry registry;
+  (*stage)->RegisterMetrics(registry);
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_stories_total", "stage",
+                         "classify"),
+            0);
+  EXPECT_EQ(HistogramCount(registry, "wirestream_classify_story_seconds"), 0);
+
+  ASSERT_TRUE((*stage)->Process(KenyaRateCut()).ok());
+  ASSERT_TRUE((*stage)->Process(QuietDay()).ok());
+  runtime::InputRecord garbage;
+  garbage.value = std::string("\xff\xfe\x00garbage", 10);
+  ASSERT_FALSE((*stage)->Process(garbage).ok());  // dead-lettered, not counted
+
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_stories_total", "stage",
+                         "classify"),
+            2);
+  EXPECT_EQ(HistogramCount(registry, "wirestream_classify_story_seconds"), 2);
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_topics_total", "topic",
+                         "medtop:04000000"),
+            1);
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_focus_total",
+                         "continent", "Africa"),
+            1);
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_focus_total",
+                         "continent", "none"),
+            1);
+
+  // A second registration changes nothing: the second registry stays
+  // empty and the first keeps counting.
+  prometheus::Registry second;
+  (*stage)->RegisterMetrics(second);
+  (*stage)->RegisterMetrics(registry);
+  ASSERT_TRUE((*stage)->Process(KenyaRateCut()).ok());
+  EXPECT_TRUE(second.Collect().empty());
+  EXPECT_EQ(MetricCount(registry, "wirestream_classify_stories_total"), 1);
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_stories_total", "stage",
+                         "classify"),
+            3);
+  EXPECT_EQ(HistogramCount(registry, "wirestream_classify_story_seconds"), 3);
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_topics_total", "topic",
+                         "medtop:04000000"),
+            2);
+}
+
+TEST(ClassifyStageMetricsTest, CreateWithRegistryThenRunnerRegistersOnce) {
+  prometheus::Registry registry;
+  auto stage = ClassifyStage::Create({}, &registry);
+  ASSERT_TRUE(stage.ok()) << stage.status();
+  const size_t families = registry.Collect().size();
+  (*stage)->RegisterMetrics(registry);  // as the runner does
+  EXPECT_EQ(registry.Collect().size(), families);
+  EXPECT_EQ(MetricCount(registry, "wirestream_classify_stories_total"), 1);
+  EXPECT_EQ(MetricCount(registry, "wirestream_classify_story_seconds"), 1);
+
+  ASSERT_TRUE((*stage)->Process(KenyaRateCut()).ok());
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_stories_total", "stage",
+                         "classify"),
+            1);
+  EXPECT_EQ(HistogramCount(registry, "wirestream_classify_story_seconds"), 1);
+  EXPECT_EQ(CounterValue(registry, "wirestream_classify_topics_total", "topic",
+                         "medtop:04000000"),
+            1);
+}
+
 TEST_F(ClassifyStageTest, UnparsableValueIsDeadLettered) {
   auto out =
       stage_->Process(Record(std::string("\x0a\x7f"
