@@ -697,6 +697,18 @@ absl::Status KafkaChangelogReader::Replay(
   int64_t low = 0, high = 0;
   RdKafka::ErrorCode err = consumer->query_watermark_offsets(
       topic, partition, &low, &high, kAdminTimeoutMs);
+  // A changelog created a moment ago may have no leader yet: wait for one,
+  // for as long as a metadata request may take.
+  const absl::Time leader_deadline =
+      absl::Now() + absl::Milliseconds(kAdminTimeoutMs);
+  while ((err == RdKafka::ERR_NOT_LEADER_FOR_PARTITION ||
+          err == RdKafka::ERR_LEADER_NOT_AVAILABLE ||
+          err == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART) &&
+         absl::Now() < leader_deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+    err = consumer->query_watermark_offsets(topic, partition, &low, &high,
+                                            kAdminTimeoutMs);
+  }
   if (err != RdKafka::ERR_NO_ERROR) {
     consumer->close();
     return absl::UnavailableError(absl::StrCat("cannot find the end of ", topic,

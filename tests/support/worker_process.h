@@ -67,6 +67,8 @@ class WorkerProcess {
   // Everything the worker logged so far.
   std::string Log() const;
   const std::string& log_path() const { return log_path_; }
+  // The running process's id; -1 before Start.
+  pid_t pid() const { return pid_; }
 
  private:
   std::string binary_;
