@@ -63,6 +63,8 @@ absl::StatusOr<std::unique_ptr<TopicModel>> TopicModel::Create(
     m->topics_[i].top = top;
   }
   m->bias_.assign(m->topics_.size(), 0.0);
+  m->primary_bias_.assign(m->topics_.size(), 0.0);
+  m->primary_lexicon_scale_.assign(m->topics_.size(), 1.0);
 
   n = 0;
   for (absl::string_view line : absl::StrSplit(lexicon_tsv, '\n')) {
@@ -95,13 +97,29 @@ absl::StatusOr<std::unique_ptr<TopicModel>> TopicModel::Create(
     if (line.empty() || line[0] == '#') continue;
     std::vector<std::string> c = absl::StrSplit(line, '\t');
     if (c.size() < 3) return LineError("model.tsv", n, "expected 3 columns");
-    int topic = m->TopicIndex(c[0]);
+    absl::string_view code = c[0];
+    const bool primary = absl::ConsumePrefix(&code, "primary:");
+    int topic = m->TopicIndex(code);
     if (topic < 0) return LineError("model.tsv", n, "unknown topic " + c[0]);
+    if (primary && !m->topics_[topic].top_level()) {
+      return LineError(
+          "model.tsv", n,
+          "the primary head covers top-level topics only, not " + c[0]);
+    }
     float weight;
     if (!absl::SimpleAtof(c[2], &weight)) {
       return LineError("model.tsv", n, "bad weight " + c[2]);
     }
-    if (c[1] == "__bias__") {
+    if (primary) {
+      m->has_primary_ = true;
+      if (c[1] == "__bias__") {
+        m->primary_bias_[topic] = weight;
+      } else if (c[1] == "__lexicon__") {
+        m->primary_lexicon_scale_[topic] = weight;
+      } else {
+        m->primary_model_[FeatureBucket(c[1])].push_back({topic, weight});
+      }
+    } else if (c[1] == "__bias__") {
       m->bias_[topic] = weight;
     } else {
       m->model_[FeatureBucket(c[1])].push_back({topic, weight});
@@ -140,6 +158,32 @@ std::vector<double> TopicModel::Scores(const TopicFeatures& features) const {
   }
   for (double& v : z) v = 1.0 / (1.0 + std::exp(-v));
   return z;
+}
+
+std::vector<double> TopicModel::PrimaryLogits(
+    const TopicFeatures& features) const {
+  std::vector<double> z = LexiconLogits(features);
+  for (size_t i = 0; i < topics_.size(); ++i) {
+    z[i] = topics_[i].top_level()
+               ? primary_lexicon_scale_[i] * z[i] + primary_bias_[i]
+               : 0.0;
+  }
+  for (const TopicFeature& f : features.terms) {
+    auto it = primary_model_.find(f.bucket);
+    if (it == primary_model_.end()) continue;
+    for (const Weight& w : it->second) z[w.topic] += w.weight * f.value;
+  }
+  return z;
+}
+
+int TopicModel::PrimaryTopic(const TopicFeatures& features,
+                             const std::vector<double>& scores) const {
+  const std::vector<double> z = has_primary_ ? PrimaryLogits(features) : scores;
+  int best = -1;
+  for (size_t i = 0; i < topics_.size(); ++i) {
+    if (topics_[i].top_level() && (best < 0 || z[i] > z[best])) best = i;
+  }
+  return best;
 }
 
 std::vector<std::pair<std::string, double>> TopicModel::Evidence(
@@ -186,13 +230,7 @@ std::vector<wirestream::v1::TopicScore> TopicModel::Classify(
       explained_by[top] = i;
     }
   }
-  int best_top = -1;
-  for (size_t i = 0; i < topics_.size(); ++i) {
-    if (topics_[i].top_level() &&
-        (best_top < 0 || score[i] > score[best_top])) {
-      best_top = i;
-    }
-  }
+  const int best_top = PrimaryTopic(features, score);
   std::vector<wirestream::v1::TopicScore> out;
   for (size_t i = 0; i < topics_.size(); ++i) {
     const bool keep =
@@ -204,6 +242,7 @@ std::vector<wirestream::v1::TopicScore> TopicModel::Classify(
     ts.set_label(topics_[i].label);
     ts.set_score(Round3(score[i]));
     ts.set_parent_code(topics_[i].parent);
+    if (static_cast<int>(i) == best_top) ts.set_primary(true);
     for (const auto& [term, w] :
          Evidence(features, explained_by[i], options.max_evidence)) {
       ts.add_evidence(term);
@@ -211,6 +250,7 @@ std::vector<wirestream::v1::TopicScore> TopicModel::Classify(
     out.push_back(std::move(ts));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    if (a.primary() != b.primary()) return a.primary();
     if (a.score() != b.score()) return a.score() > b.score();
     return a.code() < b.code();
   });

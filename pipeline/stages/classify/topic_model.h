@@ -19,6 +19,16 @@
 // weight), and a top-level topic scores at least as high as its
 // best-scoring descendant.
 //
+// The primary topic, the one top-level topic a story is mainly about, is
+// chosen by a second linear model over the same terms: a softmax over the
+// top-level topics (rows "primary:<code>" in model.tsv) whose inputs are
+// the terms and each topic's lexicon logit (row "__lexicon__": its weight). It
+// is trained on the first label of each story only, so a story about air
+// strikes that also names diplomats is "conflict" first, while the one-vs-rest
+// scores above still give it "politics" (international relations) as a further
+// topic. Without those rows the best-scoring top-level topic is the primary
+// one.
+//
 // Immutable after Create; thread-safe.
 #ifndef WIRESTREAM_PIPELINE_STAGES_CLASSIFY_TOPIC_MODEL_H_
 #define WIRESTREAM_PIPELINE_STAGES_CLASSIFY_TOPIC_MODEL_H_
@@ -73,12 +83,25 @@ class TopicModel {
   // Returns each topic's score (0..1) before the top-level roll-up.
   std::vector<double> Scores(const TopicFeatures& features) const;
 
+  // Returns the primary-topic head's logit per topic (meaningful for
+  // top-level topics only; 0 elsewhere), and whether the model has that
+  // head.
+  std::vector<double> PrimaryLogits(const TopicFeatures& features) const;
+  bool has_primary_head() const { return has_primary_; }
+  // Returns the index of the primary topic: the primary head's best
+  // top-level topic, or without that head the best-scoring top-level topic
+  // given `scores` (rolled up).
+  int PrimaryTopic(const TopicFeatures& features,
+                   const std::vector<double>& scores) const;
+
   // Returns the terms of `features` that raised topic `topic`'s score, with
   // how much, strongest first (ties by term), at most `limit`.
   std::vector<std::pair<std::string, double>> Evidence(
       const TopicFeatures& features, int topic, int limit) const;
 
-  // Returns the topics of a story, highest score first (ties by code).
+  // Returns the topics of a story: the primary topic first (marked
+  // primary), then the others scoring at least the threshold, highest
+  // score first (ties by code).
   std::vector<wirestream::v1::TopicScore> Classify(
       const TopicFeatures& features, const TopicOptions& options) const;
 
@@ -96,6 +119,11 @@ class TopicModel {
   absl::flat_hash_map<uint64_t, std::vector<Weight>> lexicon_;
   // Feature bucket → model weights.
   absl::flat_hash_map<uint32_t, std::vector<Weight>> model_;
+  // The primary-topic head: bias per topic and feature bucket → weights.
+  bool has_primary_ = false;
+  std::vector<double> primary_bias_;
+  std::vector<double> primary_lexicon_scale_;
+  absl::flat_hash_map<uint32_t, std::vector<Weight>> primary_model_;
 };
 
 }  // namespace wirestream::classify

@@ -2,7 +2,9 @@
 // labelled training corpus, one logistic regression per topic over the
 // hashed unigram and bigram features of topic_features.h, with the
 // lexicon's logits as a fixed offset (the model learns what the lexicon
-// does not already say).
+// does not already say). A second head, a softmax over the top-level
+// topics trained on each story's first label only, chooses the primary
+// topic (rows "primary:<code>").
 //
 //   bazel run //pipeline/stages/classify/tools:train_topics -- \
 //     --data_dir=$PWD/pipeline/stages/classify/data \
@@ -43,6 +45,10 @@ ABSL_FLAG(double, positive_weight, 3.0, "weight of a positive example");
 ABSL_FLAG(double, l1, 0.03,
           "L1 penalty per step (truncated gradient): keeps the model sparse");
 ABSL_FLAG(double, prune, 0.05, "weights smaller than this are dropped");
+ABSL_FLAG(int, primary_epochs, 10, "passes for the primary-topic head");
+ABSL_FLAG(double, primary_learning_rate, 0.2,
+          "SGD step size of the primary-topic head");
+ABSL_FLAG(double, primary_l1, 0.01, "L1 penalty of the primary-topic head");
 
 namespace {
 
@@ -52,6 +58,7 @@ struct Example {
   std::vector<std::pair<uint32_t, float>> features;
   std::vector<double> offset;  // lexicon logits per topic
   std::vector<bool> label;     // per topic
+  int primary = -1;            // top-level topic of the first label
 };
 
 // Deterministic shuffle (xorshift), the same on every platform.
@@ -110,6 +117,7 @@ int main(int argc, char** argv) {
       }
       e.label[i] = true;
       e.label[model.topics()[i].top] = true;
+      if (e.primary < 0) e.primary = model.topics()[i].top;
     }
     examples.push_back(std::move(e));
   }
@@ -165,13 +173,73 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The primary-topic head: softmax over the top-level topics, SGD with
+  // L2 and truncated-gradient L1, over the terms and the lexicon's logit
+  // for each topic (its weight learned too).
+  std::vector<size_t> tops;
+  for (size_t t = 0; t < k; ++t) {
+    if (model.topics()[t].top_level()) tops.push_back(t);
+  }
+  std::vector<double> primary_bias(k, 0.0);
+  // How much each top-level topic's lexicon logit counts, learned.
+  std::vector<double> lexicon_scale(k, 1.0);
+  std::vector<absl::flat_hash_map<uint32_t, double>> pw(k);
+  const double plr = absl::GetFlag(FLAGS_primary_learning_rate);
+  const double pl1 = absl::GetFlag(FLAGS_primary_l1);
+  const int primary_epochs = absl::GetFlag(FLAGS_primary_epochs);
+  std::vector<double> z(k), p(k);
+  for (int epoch = 0; epoch < primary_epochs; ++epoch) {
+    Shuffle(order, rng);
+    const double step = plr / (1.0 + 0.05 * epoch);
+    double loss = 0;
+    for (size_t idx : order) {
+      const Example& e = examples[idx];
+      double zmax = -1e300;
+      for (size_t t : tops) {
+        z[t] = primary_bias[t] + lexicon_scale[t] * e.offset[t];
+        for (const auto& [b, v] : e.features) {
+          auto it = pw[t].find(b);
+          if (it != pw[t].end()) z[t] += it->second * v;
+        }
+        zmax = std::max(zmax, z[t]);
+      }
+      double sum = 0;
+      for (size_t t : tops) sum += (p[t] = std::exp(z[t] - zmax));
+      for (size_t t : tops) p[t] /= sum;
+      loss -= std::log(p[e.primary] + 1e-12);
+      for (size_t t : tops) {
+        const double g = p[t] - (static_cast<int>(t) == e.primary ? 1.0 : 0.0);
+        primary_bias[t] -= step * g;
+        lexicon_scale[t] -= step * g * e.offset[t];
+        for (const auto& [b, v] : e.features) {
+          auto it = pw[t].find(b);
+          double wt = it == pw[t].end() ? 0.0 : it->second;
+          wt -= step * (g * v + l2 * wt);
+          wt = wt > 0 ? std::max(0.0, wt - step * pl1)
+                      : std::min(0.0, wt + step * pl1);
+          if (wt == 0.0) {
+            if (it != pw[t].end()) pw[t].erase(it);
+          } else {
+            pw[t][b] = wt;
+          }
+        }
+      }
+    }
+    if (epoch % 10 == 0 || epoch == primary_epochs - 1) {
+      std::cerr << absl::StrFormat("primary epoch %d loss %.4f\n", epoch,
+                                   loss / examples.size());
+    }
+  }
+
   std::ofstream out(absl::GetFlag(FLAGS_out));
   out << "# Topic model for classify, written by tools/train_topics from "
          "corpus/train.txt ("
       << examples.size() << " stories).\n"
       << "# Columns: topic code, term (unigram or bigram; __bias__ for the "
          "bias), weight. Terms are hashed into 2^"
-      << kFeatureBits << " buckets when loaded.\n";
+      << kFeatureBits << " buckets when loaded.\n"
+      << "# Rows whose code reads primary:<code> are the primary-topic head "
+         "(a softmax over the top-level topics).\n";
   const double prune = absl::GetFlag(FLAGS_prune);
   size_t kept = 0;
   for (size_t t = 0; t < k; ++t) {
@@ -179,6 +247,21 @@ int main(int argc, char** argv) {
     out << code << "\t__bias__\t" << absl::StrFormat("%.3f", bias[t]) << "\n";
     std::map<std::string, double> sorted;
     for (const auto& [b, v] : w[t]) {
+      if (std::fabs(v) >= prune) sorted[term_of_bucket[b]] = v;
+    }
+    for (const auto& [term, v] : sorted) {
+      out << code << "\t" << term << "\t" << absl::StrFormat("%.3f", v) << "\n";
+      ++kept;
+    }
+  }
+  for (size_t t : tops) {
+    const std::string code = "primary:" + model.topics()[t].code;
+    out << code << "\t__bias__\t" << absl::StrFormat("%.3f", primary_bias[t])
+        << "\n";
+    out << code << "\t__lexicon__\t"
+        << absl::StrFormat("%.3f", lexicon_scale[t]) << "\n";
+    std::map<std::string, double> sorted;
+    for (const auto& [b, v] : pw[t]) {
       if (std::fabs(v) >= prune) sorted[term_of_bucket[b]] = v;
     }
     for (const auto& [term, v] : sorted) {
