@@ -29,7 +29,8 @@ std::string StoryLines(const v1::EnrichedStory& e) {
                       ShortId(e.verdict().cluster_id()), e.story().headline());
   std::vector<std::string> topics;
   for (const v1::TopicScore& t : e.topics()) {
-    topics.push_back(absl::StrFormat("%s %.2f", t.label(), t.score()));
+    topics.push_back(absl::StrFormat("%s%s %.2f", t.primary() ? "*" : "",
+                                     t.label(), t.score()));
   }
   std::vector<std::string> countries;
   for (const v1::CountryScore& c : e.countries()) countries.push_back(c.code());

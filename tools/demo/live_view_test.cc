@@ -12,6 +12,10 @@ v1::EnrichedStory BalloonRewrite() {
   story.mutable_verdict()->set_kind(v1::DEDUP_KIND_NEAR_DUPLICATE);
   story.mutable_verdict()->set_cluster_id("faa962f2a5e85631bc1513a239e1b5ab");
   v1::TopicScore* topic = story.add_topics();
+  topic->set_label("politics");
+  topic->set_score(0.996f);
+  topic->set_primary(true);
+  topic = story.add_topics();
   topic->set_label("defence");
   topic->set_score(0.984f);
   story.add_countries()->set_code("US");
@@ -26,12 +30,13 @@ v1::EnrichedStory BalloonRewrite() {
   return story;
 }
 
+// The primary topic is starred.
 TEST(LiveViewTest, StoryLinesShowVerdictClusterTopicsCountriesAndHits) {
   EXPECT_EQ(StoryLines(BalloonRewrite()),
             "story  NEAR_DUPLICATE  cluster faa962f2  U.S. military follows "
             "Chinese surveillance balloon across Montana\n"
-            "                         topics: defence 0.98 | countries: US CN "
-            "| focus US\n"
+            "                         topics: *politics 1.00, defence 0.98 | "
+            "countries: US CN | focus US\n"
             "                         rule spy-balloon suppressed: already "
             "alerted for cluster faa962f2\n"
             "                         rule surveillance alerted\n");

@@ -189,7 +189,8 @@ std::string TextReport(const std::string& file, const v1::EnrichedStory& e,
   absl::StrAppend(&out, " (", v.method(), ")\n");
   for (const v1::TopicScore& t : e.topics()) {
     absl::StrAppend(&out, "  topic    ", t.code(), " ", t.label(), " ",
-                    Score(t.score()), Evidence(t.evidence(), 3), "\n");
+                    Score(t.score()), t.primary() ? " primary" : "",
+                    Evidence(t.evidence(), 3), "\n");
   }
   for (const v1::CountryScore& c : e.countries()) {
     absl::StrAppend(&out, "  country  ", c.code(), " ", c.name(), " ",
