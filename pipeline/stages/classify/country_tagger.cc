@@ -38,6 +38,11 @@ double KindWeight(PlaceKind kind) {
 constexpr double kGovernmentWeight = 1.1;  // "Beijing said"
 constexpr double kDatelineWeight = 2.0;
 constexpr double kDatelineFocusBonus = 0.75;
+// The country a headline names first, by a name rather than a demonym, is
+// usually its subject ("India overtakes China", "Uganda's Museveni signs
+// ..."; but "Russian missiles hit Ukraine"): it weighs this much more for
+// the focus.
+constexpr double kHeadlineSubjectBonus = 1.5;
 
 double FieldWeight(const TextField& f) {
   switch (f.kind) {
@@ -244,6 +249,7 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
   }
 
   std::map<std::string, Tally> tallies;
+  std::string headline_subject;
   int order = 0;
   for (const Mention& m : mentions) {
     const PlaceEntry& entry = g.places()[m.place];
@@ -271,6 +277,10 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
     t.text += weight * FieldWeight(field);
     ++t.mentions;
     t.in_headline |= field.kind == FieldKind::kHeadline;
+    if (field.kind == FieldKind::kHeadline && headline_subject.empty() &&
+        entry.kind != PlaceKind::kDemonym) {
+      headline_subject = code;
+    }
     t.AddEvidence(std::move(surface));
   }
 
@@ -291,7 +301,8 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
   int best_seen = 0;
   for (const auto& [code, t] : tallies) {
     const double focus_weight =
-        t.text + (t.dateline > 0 ? kDatelineFocusBonus : 0);
+        t.text + (t.dateline > 0 ? kDatelineFocusBonus : 0) +
+        (code == headline_subject ? kHeadlineSubjectBonus : 0);
     if (focus_weight > best ||
         (focus_weight == best && t.first_seen < best_seen)) {
       best = focus_weight;
