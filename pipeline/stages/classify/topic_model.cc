@@ -25,6 +25,13 @@ float Round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 // How much of a deeper topic's lexicon weight its top-level topic gets.
 constexpr float kInheritedWeight = 0.8f;
 
+// The primary topic maximises the primary head's logit plus this many times
+// the topic's one-vs-rest logit (rolled up): the head corrects the
+// one-vs-rest scores where they are close (politics lifted by a story's
+// diplomats), not where they are sure. 4 scored best of 0..10 on the
+// evaluation sets whose mistakes had been read (see README.md).
+constexpr double kOneVsRestWeight = 4.0;
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<TopicModel>> TopicModel::Create(
@@ -178,7 +185,13 @@ std::vector<double> TopicModel::PrimaryLogits(
 
 int TopicModel::PrimaryTopic(const TopicFeatures& features,
                              const std::vector<double>& scores) const {
-  const std::vector<double> z = has_primary_ ? PrimaryLogits(features) : scores;
+  std::vector<double> z = has_primary_ ? PrimaryLogits(features) : scores;
+  if (has_primary_) {
+    for (size_t i = 0; i < topics_.size(); ++i) {
+      const double p = std::clamp(scores[i], 1e-6, 1 - 1e-6);
+      z[i] += kOneVsRestWeight * std::log(p / (1 - p));
+    }
+  }
   int best = -1;
   for (size_t i = 0; i < topics_.size(); ++i) {
     if (topics_[i].top_level() && (best < 0 || z[i] > z[best])) best = i;

@@ -88,9 +88,9 @@ class TopicModel {
   // head.
   std::vector<double> PrimaryLogits(const TopicFeatures& features) const;
   bool has_primary_head() const { return has_primary_; }
-  // Returns the index of the primary topic: the primary head's best
-  // top-level topic, or without that head the best-scoring top-level topic
-  // given `scores` (rolled up).
+  // Returns the index of the primary topic given the rolled-up `scores`:
+  // the top-level topic with the best head logit plus 4 × one-vs-rest
+  // logit, or without the head the best-scoring top-level topic.
   int PrimaryTopic(const TopicFeatures& features,
                    const std::vector<double>& scores) const;
 

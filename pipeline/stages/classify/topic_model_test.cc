@@ -40,10 +40,13 @@ TEST(TopicModelTest, WithoutPrimaryHeadTheBestScoringTopIsPrimary) {
 }
 
 TEST(TopicModelTest, PrimaryHeadChoosesAndLeadsTheOutput) {
+  // One-vs-rest: politics 0.95 (logit 3, through international
+  // relations), conflict 0.62 (logit 0.5). The head prefers conflict by
+  // 15 × 1.5 (a headline term) - 0.5, more than 4 × the logit gap.
   const std::string model_tsv = std::string(kOneVsRest) +
                                 "primary:medtop:11000000\t__bias__\t0.0\n"
                                 "primary:medtop:16000000\t__bias__\t0.0\n"
-                                "primary:medtop:16000000\tstrikes\t2.0\n"
+                                "primary:medtop:16000000\tstrikes\t15.0\n"
                                 "primary:medtop:11000000\tenvoys\t0.5\n";
   auto model = TopicModel::Create(kTaxonomy, "", model_tsv);
   ASSERT_TRUE(model.ok()) << model.status();
@@ -67,19 +70,36 @@ TEST(TopicModelTest, PrimaryHeadChoosesAndLeadsTheOutput) {
   EXPECT_TRUE(topics[0].primary());
 }
 
-TEST(TopicModelTest, LexiconWeightOfPrimaryHeadIsLearned) {
-  // The lexicon says conflict; the head weighs that logit by 0 for
-  // conflict, so its bias decides.
-  const std::string lexicon = "medtop:16000000\t4.0\tshelling\n";
+TEST(TopicModelTest, WeakHeadDoesNotOverruleSureScores) {
+  // The head prefers conflict by 2 × 1.5 (a headline term), less than 4 ×
+  // the one-vs-rest logit gap of 3 - 0.5: politics stays primary.
   const std::string model_tsv =
-      "primary:medtop:16000000\t__lexicon__\t0.0\n"
-      "primary:medtop:11000000\t__bias__\t1.0\n";
-  auto model = TopicModel::Create(kTaxonomy, lexicon, model_tsv);
+      std::string(kOneVsRest) + "primary:medtop:16000000\tstrikes\t2.0\n";
+  auto model = TopicModel::Create(kTaxonomy, "", model_tsv);
   ASSERT_TRUE(model.ok()) << model.status();
-  auto topics = (*model)->Classify(FeaturesOf("Shelling", "Shelling."), {});
+  auto topics = (*model)->Classify(
+      FeaturesOf("Air strikes hit city", "Envoys met as strikes went on."), {});
   ASSERT_GE(topics.size(), 1u);
   EXPECT_EQ(topics[0].code(), "medtop:11000000");
   EXPECT_TRUE(topics[0].primary());
+}
+
+TEST(TopicModelTest, LexiconWeightOfPrimaryHeadIsRead) {
+  const std::string lexicon = "medtop:16000000\t4.0\tshelling\n";
+  const TopicFeatures f = FeaturesOf("Shelling", "Shelling.");
+  auto model = TopicModel::Create(kTaxonomy, lexicon,
+                                  "primary:medtop:11000000\t__bias__\t1.0\n");
+  ASSERT_TRUE(model.ok()) << model.status();
+  const int conflict = (*model)->TopicIndex("medtop:16000000");
+  const int politics = (*model)->TopicIndex("medtop:11000000");
+  // Lexicon logit 4 × 1.5 (headline) counts once by default ...
+  EXPECT_DOUBLE_EQ((*model)->PrimaryLogits(f)[conflict], 6.0);
+  EXPECT_DOUBLE_EQ((*model)->PrimaryLogits(f)[politics], 1.0);
+  // ... and not at all with a lexicon weight of 0.
+  model = TopicModel::Create(kTaxonomy, lexicon,
+                             "primary:medtop:16000000\t__lexicon__\t0.0\n");
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_DOUBLE_EQ((*model)->PrimaryLogits(f)[conflict], 0.0);
 }
 
 TEST(TopicModelTest, PrimaryRowForDeeperTopicIsAnError) {

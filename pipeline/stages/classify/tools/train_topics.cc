@@ -37,7 +37,7 @@ ABSL_FLAG(std::string, data_dir, "",
           "classify data directory (taxonomy, lexicon)");
 ABSL_FLAG(std::string, corpus, "", "labelled training corpus");
 ABSL_FLAG(std::string, out, "", "model file to write");
-ABSL_FLAG(int, epochs, 8,
+ABSL_FLAG(int, epochs, 6,
           "passes over the corpus (few: more overfits the small corpus)");
 ABSL_FLAG(double, learning_rate, 0.3, "SGD step size");
 ABSL_FLAG(double, l2, 0.002, "L2 penalty per step");
