@@ -1,7 +1,8 @@
 // Scores the classifier on the evaluation corpora and holds it to the
-// goals: country F1 >= 0.95 and top-level topic accuracy@1 >= 0.85 on
-// corpus/eval.txt and corpus/holdout2.txt; floors on corpus/holdout.txt and
-// corpus/holdout3.txt.
+// goals, country F1 >= 0.95 and top-level topic accuracy@1 >= 0.85, on
+// every set: corpus/holdout5.txt (scored blind once), corpus/eval.txt and
+// holdout.txt ... holdout4.txt (their mistakes have been read). Focus and
+// subtopic floors sit just below what the model measures.
 #include "pipeline/stages/classify/evaluation.h"
 
 #include <cstdlib>
@@ -41,53 +42,51 @@ TEST(EvaluationTest, EvalSetMeetsGoals) {
   EXPECT_GE(r.topic_macro_f1, 0.85);
 }
 
-TEST(EvaluationTest, HoldoutSetFloors) {
-  auto classifier = Classifier::Create({});
-  ASSERT_TRUE(classifier.ok());
-  auto stories = ReadCorpus("holdout.txt");
-  ASSERT_EQ(stories.size(), 40u);
-  EvaluationReport r = Evaluate(**classifier, stories);
-  std::cout << "holdout.txt\n" << FormatReport(r, /*with_mistakes=*/true);
-  EXPECT_GE(r.country_f1, 0.95);
-  EXPECT_GE(r.topic_accuracy_at_1, 0.8);
-  EXPECT_GE(r.focus_accuracy, 0.8);
-}
+struct HoldoutGoals {
+  const char* file;
+  size_t stories;
+  double focus_floor;
+  double subtopic_floor;
+};
 
-TEST(EvaluationTest, SecondHoldoutSetFloors) {
+class HoldoutTest : public testing::TestWithParam<HoldoutGoals> {};
+
+TEST_P(HoldoutTest, MeetsGoals) {
+  const HoldoutGoals& g = GetParam();
   auto classifier = Classifier::Create({});
   ASSERT_TRUE(classifier.ok());
-  auto stories = ReadCorpus("holdout2.txt");
-  ASSERT_EQ(stories.size(), 40u);
+  auto stories = ReadCorpus(g.file);
+  ASSERT_EQ(stories.size(), g.stories);
   EvaluationReport r = Evaluate(**classifier, stories);
-  std::cout << "holdout2.txt\n" << FormatReport(r, /*with_mistakes=*/true);
+  std::cout << g.file << "\n" << FormatReport(r, /*with_mistakes=*/true);
   EXPECT_GE(r.country_f1, 0.95);
   EXPECT_GE(r.topic_accuracy_at_1, 0.85);
-  EXPECT_GE(r.focus_accuracy, 0.85);
+  EXPECT_GE(r.focus_accuracy, g.focus_floor);
+  EXPECT_GE(r.subtopic_micro_f1, g.subtopic_floor);
 }
 
-// holdout3.txt was scored blind once at topic accuracy@1 0.767; the floors
-// sit just below what the current model measures, so they catch regressions
-// without claiming the goal is met on it.
-TEST(EvaluationTest, ThirdHoldoutSetFloors) {
-  auto classifier = Classifier::Create({});
-  ASSERT_TRUE(classifier.ok());
-  auto stories = ReadCorpus("holdout3.txt");
-  ASSERT_EQ(stories.size(), 60u);
-  EvaluationReport r = Evaluate(**classifier, stories);
-  std::cout << "holdout3.txt\n" << FormatReport(r, /*with_mistakes=*/true);
-  EXPECT_GE(r.country_f1, 0.95);
-  EXPECT_GE(r.topic_accuracy_at_1, 0.75);
-  EXPECT_GE(r.focus_accuracy, 0.85);
-  EXPECT_GE(r.subtopic_micro_f1, 0.70);
-}
+// holdout5.txt is the blind report (first scoring: accuracy@1 0.960,
+// country F1 0.986, focus 0.840); holdout4.txt was scored blind once with
+// an earlier model (0.775) and labelled without the labelling guide.
+INSTANTIATE_TEST_SUITE_P(
+    Sets, HoldoutTest,
+    testing::Values(HoldoutGoals{"holdout.txt", 40, 0.85, 0.80},
+                    HoldoutGoals{"holdout2.txt", 40, 0.90, 0.65},
+                    HoldoutGoals{"holdout3.txt", 60, 0.90, 0.75},
+                    HoldoutGoals{"holdout4.txt", 80, 0.80, 0.65},
+                    HoldoutGoals{"holdout5.txt", 100, 0.80, 0.85}),
+    [](const testing::TestParamInfo<HoldoutGoals>& info) {
+      std::string name = info.param.file;
+      return name.substr(0, name.find('.'));
+    });
 
 TEST(EvaluationTest, TrainingAndEvaluationStoriesDoNotOverlap) {
   auto train = ReadCorpus("train.txt");
   ASSERT_GE(train.size(), 200u);
   std::set<std::string> headlines;
   for (const auto& s : train) headlines.insert(s.story.headline());
-  for (const char* name :
-       {"eval.txt", "holdout.txt", "holdout2.txt", "holdout3.txt"}) {
+  for (const char* name : {"eval.txt", "holdout.txt", "holdout2.txt",
+                           "holdout3.txt", "holdout4.txt", "holdout5.txt"}) {
     for (const auto& s : ReadCorpus(name)) {
       EXPECT_EQ(headlines.count(s.story.headline()), 0u)
           << name << " " << s.id << " is also a training story";
