@@ -24,7 +24,7 @@ std::string VerdictName(const v1::EnrichedStory& story);
 
 // Returns the lines for one enriched story, each ending in '\n':
 //   story  NEAR_DUPLICATE  cluster 3acd2903  U.S. military follows ...
-//          topics: *politics 1.00, defence 0.97 | countries: US CN CA | focus US
+//          topics: *politics 1.00, defence 0.79 | countries: US CN | focus US
 //          rule spy-balloon suppressed: already alerted for cluster ...
 std::string StoryLines(const v1::EnrichedStory& story);
 
