@@ -324,6 +324,7 @@ absl::Status Processor::CommitBatch(bool rewind_now) {
   absl::Status committed = sink_->Commit(batch_offsets_);
   if (absl::IsAborted(committed)) return AbortBatch(committed, rewind_now);
   if (!committed.ok()) return committed;
+  stage_->OnBatchCommitted();
 
   const absl::Time now = absl::Now();
   metrics_->consumed->Increment(tally_.consumed);

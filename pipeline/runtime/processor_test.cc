@@ -773,9 +773,12 @@ class AbortAwareStage : public Stage {
   absl::Status OnBatchAborted(
       const std::vector<TopicPartition>& assigned) override {
     aborted_with_.push_back(assigned);
+    events_.push_back("aborted");
     return absl::OkStatus();
   }
+  void OnBatchCommitted() override { events_.push_back("committed"); }
   std::vector<std::vector<TopicPartition>> aborted_with_;
+  std::vector<std::string> events_;
   int crashes_ = 0;
 };
 
@@ -801,6 +804,9 @@ TEST(ProcessorAbortHookTest, TellsTheStageAboutAnAbortedBatch) {
   ASSERT_EQ(sink.committed_batches().size(), 1u);
   EXPECT_THAT(Values(sink.committed_batches()[0].records),
               ElementsAre("a", "crash", "b"));
+  // The aborted batch is never reported committed; the one that replaced
+  // it is, once.
+  EXPECT_THAT(stage.events_, ElementsAre("aborted", "committed"));
 }
 
 }  // namespace

@@ -180,6 +180,12 @@ class Stage {
       const std::vector<TopicPartition>& assigned) {
     return absl::OkStatus();
   }
+
+  // Called after the open batch was committed: what Process did since the
+  // last commit is final and will not be processed again. Stages that count
+  // per record (verdicts, not work done) settle those counts here and take
+  // back the unsettled ones in OnBatchAborted.
+  virtual void OnBatchCommitted() {}
 };
 
 // Returns an INVALID_ARGUMENT status that carries `reason`, so the runner's

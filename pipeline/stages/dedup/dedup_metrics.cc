@@ -1,5 +1,7 @@
 #include "pipeline/stages/dedup/dedup_metrics.h"
 
+#include <algorithm>
+
 #include "prometheus/family.h"
 
 namespace wirestream::stages::dedup {
@@ -72,7 +74,15 @@ void DedupMetrics::Update(const DedupStats& state) {
   Advance(restored_entries_, state.restored_entries, last_.restored_entries);
   entries_->Set(static_cast<double>(state.entries));
   bytes_->Set(static_cast<double>(state.bytes));
-  last_ = state;
+  // Counters only go up: after an aborted batch's verdicts are taken back,
+  // its stories' second judging counts only beyond what was exported.
+  for (size_t k = 0; k < verdicts_.size(); ++k) {
+    last_.verdicts[k] = std::max(last_.verdicts[k], state.verdicts[k]);
+  }
+  last_.expirations = std::max(last_.expirations, state.expirations);
+  last_.evictions = std::max(last_.evictions, state.evictions);
+  last_.restored_entries =
+      std::max(last_.restored_entries, state.restored_entries);
 }
 
 void DedupMetrics::ObserveRestore(absl::Duration took) {

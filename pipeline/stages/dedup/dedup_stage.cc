@@ -160,6 +160,7 @@ absl::StatusOr<std::vector<runtime::OutputRecord>> DedupStage::Process(
   changes.swap((*state)->pending);
   *deduped.mutable_verdict() =
       (*state)->dedup->Judge(story, record.timestamp, &changes);
+  ++uncommitted_verdicts_[deduped.verdict().kind()];
 
   std::vector<runtime::OutputRecord> outputs;
   outputs.reserve(changes.size() + 1);
@@ -229,7 +230,22 @@ absl::Status DedupStage::OnBatchAborted(
     const std::vector<runtime::TopicPartition>& assigned) {
   absl::Status dropped = OnPartitionsRevoked(assigned);
   if (!dropped.ok()) return dropped;
+  {
+    // The revoked partitions' counters are in retired_ now; the aborted
+    // batch's stories will be judged again and counted then.
+    absl::MutexLock lock(&mu_);
+    for (size_t k = 0; k < uncommitted_verdicts_.size(); ++k) {
+      retired_.verdicts[k] -= uncommitted_verdicts_[k];
+      uncommitted_verdicts_[k] = 0;
+    }
+    UpdateMetrics();
+  }
   return OnPartitionsAssigned(assigned);
+}
+
+void DedupStage::OnBatchCommitted() {
+  absl::MutexLock lock(&mu_);
+  uncommitted_verdicts_.fill(0);
 }
 
 }  // namespace wirestream::stages::dedup

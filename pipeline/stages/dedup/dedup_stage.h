@@ -23,6 +23,8 @@
 #ifndef WIRESTREAM_PIPELINE_STAGES_DEDUP_DEDUP_STAGE_H_
 #define WIRESTREAM_PIPELINE_STAGES_DEDUP_DEDUP_STAGE_H_
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -103,8 +105,12 @@ class DedupStage : public runtime::Stage {
   // Forgets what the aborted batch changed: the state of `assigned` is
   // dropped and replayed from the changelog, which holds committed state
   // only.
+  // Verdicts given in the aborted batch are taken back from the counters:
+  // its stories are judged again.
   absl::Status OnBatchAborted(
       const std::vector<runtime::TopicPartition>& assigned) override;
+  // The batch's verdicts are final.
+  void OnBatchCommitted() override;
 
   // Creates the stage's metrics (see dedup_metrics.h) in `registry`; from
   // then on they move with every record and restore.
@@ -138,6 +144,9 @@ class DedupStage : public runtime::Stage {
   absl::flat_hash_map<int32_t, PartitionState> partitions_ ABSL_GUARDED_BY(mu_);
   // Counters of partitions no longer held.
   DedupStats retired_ ABSL_GUARDED_BY(mu_);
+  // Verdicts given since the last commit.
+  std::array<int64_t, wirestream::v1::DedupKind_ARRAYSIZE> uncommitted_verdicts_
+      ABSL_GUARDED_BY(mu_){};
   int64_t restores_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Duration restore_time_ ABSL_GUARDED_BY(mu_);
   absl::Duration last_restore_time_ ABSL_GUARDED_BY(mu_);

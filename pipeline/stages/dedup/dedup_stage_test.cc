@@ -494,5 +494,38 @@ TEST(DedupStageAbortTest, AbortedBatchIsForgottenAndJudgedAgainAsNew) {
             wirestream::v1::DEDUP_KIND_NEW);
 }
 
+// Regression: an aborted batch's stories are judged again; each story's
+// verdict counts once, in stats() and in the exported counters.
+TEST(DedupStageAbortTest, AbortedBatchVerdictsCountOnce) {
+  FakeChangelog changelog;
+  prometheus::Registry registry;
+  auto stage = MakeStage();
+  stage->AttachChangelog(&changelog);
+  stage->RegisterMetrics(registry);
+  ASSERT_TRUE(stage->OnPartitionsAssigned({{"wire.stories", 0}}).ok());
+  // A committed batch: one new story.
+  auto first = stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1")));
+  ASSERT_TRUE(first.ok());
+  changelog.Append(*first);
+  stage->OnBatchCommitted();
+  // An aborted batch: another story, judged again after the abort.
+  ASSERT_TRUE(stage->Process(Record(Quake("afp-3", "afp", "afp-3"))).ok());
+  ASSERT_TRUE(stage->OnBatchAborted({{"wire.stories", 0}}).ok());
+  ASSERT_TRUE(stage->Process(Record(Quake("afp-3", "afp", "afp-3"))).ok());
+  stage->OnBatchCommitted();
+
+  const DedupStats stats = stage->stats().state;
+  const int64_t judged =
+      stats.verdicts[wirestream::v1::DEDUP_KIND_NEW] +
+      stats.verdicts[wirestream::v1::DEDUP_KIND_DUPLICATE] +
+      stats.verdicts[wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE];
+  EXPECT_EQ(judged, 2);
+  const std::string verdicts = "wirestream_dedup_verdicts_total";
+  EXPECT_EQ(MetricValue(registry, verdicts, "verdict", "new") +
+                MetricValue(registry, verdicts, "verdict", "duplicate") +
+                MetricValue(registry, verdicts, "verdict", "near_duplicate"),
+            2);
+}
+
 }  // namespace
 }  // namespace wirestream::stages::dedup
