@@ -152,9 +152,7 @@ absl::StatusOr<std::vector<OutputRecord>> AlertStage::Process(
     if (!kill_reason.empty()) {
       hit->set_suppressed(true);
       hit->set_suppressed_reason(kill_reason);
-      if (options_.metrics != nullptr) {
-        options_.metrics->suppressed_kill->Increment();
-      }
+      ++batch_suppressed_kill_;
       continue;
     }
     const std::string key = SuppressionKey(rule.id, cluster_id);
@@ -164,9 +162,7 @@ absl::StatusOr<std::vector<OutputRecord>> AlertStage::Process(
       hit->set_suppressed_reason(
           absl::StrFormat("already alerted for cluster %s (alert %s, story %s)",
                           cluster_id, prior->alert_id(), prior->story_id()));
-      if (options_.metrics != nullptr) {
-        options_.metrics->suppressed_cluster->Increment();
-      }
+      ++batch_suppressed_cluster_;
       continue;
     }
 
@@ -191,7 +187,7 @@ absl::StatusOr<std::vector<OutputRecord>> AlertStage::Process(
       }
     }
     if (m.rule < static_cast<int>(alerts_by_rule_.size())) {
-      alerts_by_rule_[m.rule]->Increment();
+      batch_alerts_.push_back(alerts_by_rule_[m.rule]);
     }
 
     AlertStateEntry entry;
@@ -297,7 +293,23 @@ absl::Status AlertStage::OnPartitionsRevoked(
 
 absl::Status AlertStage::OnBatchAborted(
     const std::vector<runtime::TopicPartition>& assigned) {
+  batch_alerts_.clear();
+  batch_suppressed_kill_ = 0;
+  batch_suppressed_cluster_ = 0;
   return OnPartitionsAssigned(assigned);
+}
+
+void AlertStage::OnBatchCommitted() {
+  for (prometheus::Counter* c : batch_alerts_) c->Increment();
+  if (options_.metrics != nullptr) {
+    options_.metrics->suppressed_kill->Increment(
+        static_cast<double>(batch_suppressed_kill_));
+    options_.metrics->suppressed_cluster->Increment(
+        static_cast<double>(batch_suppressed_cluster_));
+  }
+  batch_alerts_.clear();
+  batch_suppressed_kill_ = 0;
+  batch_suppressed_cluster_ = 0;
 }
 
 }  // namespace wirestream::alert

@@ -102,8 +102,12 @@ class AlertStage : public runtime::Stage {
   // Restores `assigned` from the changelog, which holds committed entries
   // only, so an alert of the aborted batch that is not raised again when
   // its record is re-read suppresses nothing.
+  // The aborted batch's alert and suppression counts are dropped: its
+  // records are matched again.
   absl::Status OnBatchAborted(
       const std::vector<runtime::TopicPartition>& assigned) override;
+  // Adds the batch's alert and suppression counts to the metrics.
+  void OnBatchCommitted() override;
 
   // The suppression state, for tests and metrics.
   const SuppressionState& state() const { return state_; }
@@ -120,6 +124,12 @@ class AlertStage : public runtime::Stage {
   // Rule set the per-rule counters below belong to.
   uint64_t rules_generation_ = 0;
   std::vector<prometheus::Counter*> alerts_by_rule_;
+  // Counts of the open batch, moved to the metrics when it commits: alerts
+  // raised (one counter per alert), hits suppressed for a kill and for an
+  // alerted cluster.
+  std::vector<prometheus::Counter*> batch_alerts_;
+  int64_t batch_suppressed_kill_ = 0;
+  int64_t batch_suppressed_cluster_ = 0;
 };
 
 }  // namespace wirestream::alert

@@ -266,6 +266,7 @@ TEST_F(AlertStageTest, FirstMatchEmitsStoryAlertAndState) {
   EXPECT_EQ(entry.source_offset(), 10);
 
   EXPECT_EQ(stage->state().size(3), 2u);
+  stage->OnBatchCommitted();  // the counts move when the batch commits
   EXPECT_EQ(metrics_.AlertsForRule("spy-balloon").Value(), 1);
   EXPECT_EQ(metrics_.AlertsForRule("montana").Value(), 1);
   EXPECT_EQ(metrics_.rules->Value(), 2);
@@ -314,6 +315,7 @@ TEST_F(AlertStageTest, ResendAndNearDuplicateAreSuppressed) {
   ASSERT_EQ(e.alert_hits_size(), 1);
   EXPECT_TRUE(e.alert_hits(0).suppressed());
   EXPECT_EQ(e.alert_hits(0).suppressed_reason(), reason);
+  stage->OnBatchCommitted();
   EXPECT_EQ(metrics_.suppressed_cluster->Value(), 2);
   EXPECT_EQ(metrics_.AlertsForRule("spy-balloon").Value(), 1);
 
@@ -367,6 +369,7 @@ TEST_F(AlertStageTest, KillsNeverAlert) {
   EXPECT_EQ(Enriched(out[0]).alert_hits(0).suppressed_reason(),
             "the story is a kill (pub status CANCELED)");
   EXPECT_EQ(stage->state().total_size(), 0u);
+  stage->OnBatchCommitted();
   EXPECT_EQ(metrics_.suppressed_kill->Value(), 2);
 }
 
@@ -396,6 +399,23 @@ TEST_F(AlertStageTest, RecordReadAgainAfterAbortAlertsAgainWithSameId) {
                            "Spy balloon"),
                      11));
   EXPECT_THAT(Routes(c), ElementsAre("-|-|s-2"));
+}
+
+// Regression: an aborted batch's alert is raised again when its record is
+// re-read; the alerts counter counts it once, when the batch commits.
+TEST_F(AlertStageTest, AbortedBatchAlertsCountOnce) {
+  FakeChangelog changelog;
+  std::unique_ptr<AlertStage> stage = MakeStage();
+  stage->AttachChangelog(&changelog);
+  ASSERT_TRUE(stage->OnPartitionsAssigned({{"wire.classified", 3}}).ok());
+  const InputRecord first = Record(
+      Story("s-1", "c-1", wirestream::v1::DEDUP_KIND_NEW, "Spy balloon"), 10);
+  ASSERT_EQ(Run(*stage, first).size(), 3u);
+  EXPECT_EQ(metrics_.AlertsForRule("spy-balloon").Value(), 0);
+  ASSERT_TRUE(stage->OnBatchAborted({{"wire.classified", 3}}).ok());
+  ASSERT_EQ(Run(*stage, first).size(), 3u);
+  stage->OnBatchCommitted();
+  EXPECT_EQ(metrics_.AlertsForRule("spy-balloon").Value(), 1);
 }
 
 TEST_F(AlertStageTest, AbortedAlertThatIsNotRaisedAgainSuppressesNothing) {
@@ -554,6 +574,7 @@ TEST_F(AlertStageTest, RulesSwappedMidStreamApplyFromTheNextStory) {
   EXPECT_THAT(Routes(out), ElementsAre("-|-|s-2", "wire.alerts|-|zeppelin/c-2",
                                        "wire.alert.state|3|zeppelin/c-2"));
   EXPECT_EQ(metrics_.rules->Value(), 1);
+  stage->OnBatchCommitted();
   EXPECT_EQ(metrics_.AlertsForRule("zeppelin").Value(), 1);
 }
 
