@@ -3,7 +3,7 @@
 // classifier together.
 //
 //   bazel build //tests/bench:classify_worker_bench //pipeline/workers:classify
-//   bazel-bin/tests/bench/classify_worker_bench --broker=HOST:PORT \
+//   bazel-bin/tests/bench/classify_worker_bench --broker=HOST:PORT
 //       --records=50000 --cpu=1
 //
 // A backlog of --records DedupedStory records (the stories of classify's

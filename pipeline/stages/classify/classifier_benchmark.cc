@@ -1,6 +1,6 @@
 // Stories per second through classify on one core.
 //
-//   bazel run -c opt //pipeline/stages/classify:classifier_benchmark -- \
+//   bazel run -c opt //pipeline/stages/classify:classifier_benchmark --
 //     --benchmark_min_time=2
 //   (pin with `taskset -c 0 bazel-bin/.../classifier_benchmark` for one core)
 //

@@ -1,6 +1,6 @@
 // evaluate_classifier: prints classify's scores on a labelled corpus.
 //
-//   bazel run //pipeline/stages/classify/tools:evaluate_classifier -- \
+//   bazel run //pipeline/stages/classify/tools:evaluate_classifier --
 //     --corpus=$PWD/pipeline/stages/classify/corpus/eval.txt [--mistakes]
 //     [--data_dir=$PWD/pipeline/stages/classify/data]
 //

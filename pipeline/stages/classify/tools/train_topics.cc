@@ -6,9 +6,10 @@
 // topics trained on each story's first label only, chooses the primary
 // topic (rows "primary:<code>").
 //
-//   bazel run //pipeline/stages/classify/tools:train_topics -- \
-//     --data_dir=$PWD/pipeline/stages/classify/data \
-//     --corpus=$PWD/pipeline/stages/classify/corpus/train.txt \
+// Usage (one command):
+//   bazel run //pipeline/stages/classify/tools:train_topics --
+//     --data_dir=$PWD/pipeline/stages/classify/data
+//     --corpus=$PWD/pipeline/stages/classify/corpus/train.txt
 //     --out=$PWD/pipeline/stages/classify/data/model.tsv
 //
 // Deterministic: the same corpus, lexicon and flags give the same file.
