@@ -62,6 +62,10 @@ absl::Status StageWithOwnMetrics::OnBatchAborted(
   return stage_->OnBatchAborted(assigned);
 }
 
+void StageWithOwnMetrics::OnBatchCommitted() {
+  if (stage_ != nullptr) stage_->OnBatchCommitted();
+}
+
 std::vector<ChainStep> PipelineChain(const ChainOptions& options) {
   std::vector<ChainStep> chain;
   chain.push_back({"wire.raw", "wire.stories", {}, []() -> StageOrError {

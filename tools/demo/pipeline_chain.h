@@ -75,6 +75,7 @@ class StageWithOwnMetrics : public runtime::Stage {
       const std::vector<runtime::TopicPartition>& partitions) override;
   absl::Status OnBatchAborted(
       const std::vector<runtime::TopicPartition>& assigned) override;
+  void OnBatchCommitted() override;
 
  private:
   const std::string name_;

@@ -68,6 +68,8 @@ absl::StatusOr<PipelineResult> InProcessPipeline::Run(
     }
     inputs = std::move(next);
   }
+  // Nothing is read again here: every record's work is final.
+  for (Step& step : steps_) step.stage->OnBatchCommitted();
   if (steps_.empty()) return result;
   for (const runtime::InputRecord& input : inputs) {
     absl::StatusOr<v1::EnrichedStory> story =
