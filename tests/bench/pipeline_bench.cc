@@ -36,6 +36,7 @@
 #include "pipeline/runtime/topics.h"
 #include "tests/support/tool_process.h"
 #include "tests/support/worker_process.h"
+#include "tools/common/kafka_clients.h"
 #include "wirestream/v1/enriched_story.pb.h"
 
 ABSL_FLAG(std::string, broker, "", "Bootstrap HOST:PORT of the broker.");
@@ -56,29 +57,19 @@ namespace {
 
 using testsupport::WorkerProcess;
 
-std::unique_ptr<RdKafka::Conf> Conf(
-    const std::vector<std::pair<std::string, std::string>>& kv) {
-  std::unique_ptr<RdKafka::Conf> conf(
-      RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  std::string error;
-  for (const auto& [k, v] : kv) conf->set(k, v, error);
-  return conf;
-}
-
+// A read_committed consumer of `topics` from the beginning (null if it
+// cannot be made).
 std::unique_ptr<RdKafka::KafkaConsumer> Reader(
     const std::string& bootstrap, const std::string& group,
     const std::vector<std::string>& topics) {
-  std::string error;
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
-      RdKafka::KafkaConsumer::create(
-          Conf({{"bootstrap.servers", bootstrap},
-                {"group.id", group},
-                {"auto.offset.reset", "earliest"},
-                {"isolation.level", "read_committed"}})
-              .get(),
-          error));
-  if (consumer != nullptr) consumer->subscribe(topics);
-  return consumer;
+  auto consumer = tools::MakeConsumer(
+      {.bootstrap = bootstrap, .client_id = "pipeline-bench"},
+      {{"group.id", group},
+       {"auto.offset.reset", "earliest"},
+       {"isolation.level", "read_committed"}});
+  if (!consumer.ok()) return nullptr;
+  (*consumer)->subscribe(topics);
+  return *std::move(consumer);
 }
 
 // CPU seconds (user + system) process `pid` has used so far; 0 if unknown.

@@ -152,12 +152,13 @@ std::vector<double> TopicModel::LexiconLogits(
 }
 
 std::vector<double> TopicModel::Scores(const TopicFeatures& features) const {
+  return ScoresFrom(features, LexiconLogits(features));
+}
+
+std::vector<double> TopicModel::ScoresFrom(
+    const TopicFeatures& features, const std::vector<double>& lexicon) const {
   std::vector<double> z = bias_;
-  for (const TopicFeature& p : features.phrases) {
-    auto it = lexicon_.find(p.hash);
-    if (it == lexicon_.end()) continue;
-    for (const Weight& w : it->second) z[w.topic] += w.weight * p.value;
-  }
+  for (size_t i = 0; i < z.size(); ++i) z[i] += lexicon[i];
   for (const TopicFeature& f : features.terms) {
     auto it = model_.find(f.bucket);
     if (it == model_.end()) continue;
@@ -169,7 +170,12 @@ std::vector<double> TopicModel::Scores(const TopicFeatures& features) const {
 
 std::vector<double> TopicModel::PrimaryLogits(
     const TopicFeatures& features) const {
-  std::vector<double> z = LexiconLogits(features);
+  return PrimaryLogitsFrom(features, LexiconLogits(features));
+}
+
+std::vector<double> TopicModel::PrimaryLogitsFrom(
+    const TopicFeatures& features, const std::vector<double>& lexicon) const {
+  std::vector<double> z = lexicon;
   for (size_t i = 0; i < topics_.size(); ++i) {
     z[i] = topics_[i].top_level()
                ? primary_lexicon_scale_[i] * z[i] + primary_bias_[i]
@@ -184,8 +190,10 @@ std::vector<double> TopicModel::PrimaryLogits(
 }
 
 int TopicModel::PrimaryTopic(const TopicFeatures& features,
+                             const std::vector<double>& lexicon,
                              const std::vector<double>& scores) const {
-  std::vector<double> z = has_primary_ ? PrimaryLogits(features) : scores;
+  std::vector<double> z =
+      has_primary_ ? PrimaryLogitsFrom(features, lexicon) : scores;
   if (has_primary_) {
     for (size_t i = 0; i < topics_.size(); ++i) {
       const double p = std::clamp(scores[i], 1e-6, 1 - 1e-6);
@@ -231,7 +239,8 @@ std::vector<std::pair<std::string, double>> TopicModel::Evidence(
 
 std::vector<wirestream::v1::TopicScore> TopicModel::Classify(
     const TopicFeatures& features, const TopicOptions& options) const {
-  std::vector<double> score = Scores(features);
+  const std::vector<double> lexicon = LexiconLogits(features);
+  std::vector<double> score = ScoresFrom(features, lexicon);
   // Roll up: a top-level topic is at least as likely as any descendant;
   // when a descendant lifts it, the descendant's evidence explains it.
   std::vector<int> explained_by(topics_.size());
@@ -243,7 +252,7 @@ std::vector<wirestream::v1::TopicScore> TopicModel::Classify(
       explained_by[top] = i;
     }
   }
-  const int best_top = PrimaryTopic(features, score);
+  const int best_top = PrimaryTopic(features, lexicon, score);
   std::vector<wirestream::v1::TopicScore> out;
   for (size_t i = 0; i < topics_.size(); ++i) {
     const bool keep =

@@ -88,11 +88,6 @@ class TopicModel {
   // head.
   std::vector<double> PrimaryLogits(const TopicFeatures& features) const;
   bool has_primary_head() const { return has_primary_; }
-  // Returns the index of the primary topic given the rolled-up `scores`:
-  // the top-level topic with the best head logit plus 4 × one-vs-rest
-  // logit, or without the head the best-scoring top-level topic.
-  int PrimaryTopic(const TopicFeatures& features,
-                   const std::vector<double>& scores) const;
 
   // Returns the terms of `features` that raised topic `topic`'s score, with
   // how much, strongest first (ties by term), at most `limit`.
@@ -107,6 +102,19 @@ class TopicModel {
 
  private:
   TopicModel() = default;
+
+  // Scores and PrimaryLogits from the lexicon logits `lexicon` of
+  // `features`, which Classify computes once for both.
+  std::vector<double> ScoresFrom(const TopicFeatures& features,
+                                 const std::vector<double>& lexicon) const;
+  std::vector<double> PrimaryLogitsFrom(
+      const TopicFeatures& features, const std::vector<double>& lexicon) const;
+  // Returns the index of the primary topic given the rolled-up `scores`:
+  // the top-level topic with the best head logit plus 4 × one-vs-rest
+  // logit, or without the head the best-scoring top-level topic.
+  int PrimaryTopic(const TopicFeatures& features,
+                   const std::vector<double>& lexicon,
+                   const std::vector<double>& scores) const;
 
   struct Weight {
     int topic;

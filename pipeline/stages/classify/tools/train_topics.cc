@@ -55,12 +55,58 @@ namespace {
 
 using namespace wirestream::classify;  // NOLINT: a tool's main
 
+using Features = std::vector<std::pair<uint32_t, float>>;
+using Weights = absl::flat_hash_map<uint32_t, double>;
+
 struct Example {
-  std::vector<std::pair<uint32_t, float>> features;
+  Features features;
   std::vector<double> offset;  // lexicon logits per topic
   std::vector<bool> label;     // per topic
   int primary = -1;            // top-level topic of the first label
 };
+
+// Returns `z` plus the weights of `features`, added in their order.
+double AddWeights(double z, const Weights& w, const Features& features) {
+  for (const auto& [b, v] : features) {
+    auto it = w.find(b);
+    if (it != w.end()) z += it->second * v;
+  }
+  return z;
+}
+
+// One SGD step on the weights of `features` for gradient `g`: L2, then L1
+// by truncated gradient (clipped towards zero; a weight that reaches zero
+// is dropped, which keeps the model sparse).
+void Step(Weights& w, const Features& features, double g, double step,
+          double l2, double l1) {
+  for (const auto& [b, v] : features) {
+    auto it = w.find(b);
+    double wt = it == w.end() ? 0.0 : it->second;
+    wt -= step * (g * v + l2 * wt);
+    wt = wt > 0 ? std::max(0.0, wt - step * l1) : std::min(0.0, wt + step * l1);
+    if (wt == 0.0) {
+      if (it != w.end()) w.erase(it);
+    } else {
+      w[b] = wt;
+    }
+  }
+}
+
+// Writes `code`'s term rows, by term, for weights of at least `prune`;
+// returns how many.
+size_t WriteWeights(std::ostream& out, const std::string& code,
+                    const Weights& w,
+                    const std::map<uint32_t, std::string>& term_of_bucket,
+                    double prune) {
+  std::map<std::string, double> sorted;
+  for (const auto& [b, v] : w) {
+    if (std::fabs(v) >= prune) sorted[term_of_bucket.at(b)] = v;
+  }
+  for (const auto& [term, v] : sorted) {
+    out << code << "\t" << term << "\t" << absl::StrFormat("%.3f", v) << "\n";
+  }
+  return sorted.size();
+}
 
 // Deterministic shuffle (xorshift), the same on every platform.
 void Shuffle(std::vector<size_t>& v, uint64_t& state) {
@@ -125,7 +171,7 @@ int main(int argc, char** argv) {
 
   // One-vs-rest logistic regression, SGD with L2.
   std::vector<double> bias(k, 0.0);
-  std::vector<absl::flat_hash_map<uint32_t, double>> w(k);
+  std::vector<Weights> w(k);
   const double lr = absl::GetFlag(FLAGS_learning_rate);
   const double l2 = absl::GetFlag(FLAGS_l2);
   const double pos_weight = absl::GetFlag(FLAGS_positive_weight);
@@ -141,11 +187,7 @@ int main(int argc, char** argv) {
     for (size_t idx : order) {
       const Example& e = examples[idx];
       for (size_t t = 0; t < k; ++t) {
-        double z = bias[t] + e.offset[t];
-        for (const auto& [b, v] : e.features) {
-          auto it = w[t].find(b);
-          if (it != w[t].end()) z += it->second * v;
-        }
+        const double z = AddWeights(bias[t] + e.offset[t], w[t], e.features);
         const double p = 1.0 / (1.0 + std::exp(-z));
         const double y = e.label[t] ? 1.0 : 0.0;
         const double weight = e.label[t] ? pos_weight : 1.0;
@@ -153,19 +195,7 @@ int main(int argc, char** argv) {
                 (y * std::log(p + 1e-12) + (1 - y) * std::log(1 - p + 1e-12));
         const double g = weight * (p - y);
         bias[t] -= step * g;
-        for (const auto& [b, v] : e.features) {
-          auto it = w[t].find(b);
-          double wt = it == w[t].end() ? 0.0 : it->second;
-          wt -= step * (g * v + l2 * wt);
-          // Truncated gradient: clip towards zero by the L1 step.
-          wt = wt > 0 ? std::max(0.0, wt - step * l1)
-                      : std::min(0.0, wt + step * l1);
-          if (wt == 0.0) {
-            if (it != w[t].end()) w[t].erase(it);
-          } else {
-            w[t][b] = wt;
-          }
-        }
+        Step(w[t], e.features, g, step, l2, l1);
       }
     }
     if (epoch % 10 == 0 || epoch == epochs - 1) {
@@ -184,7 +214,7 @@ int main(int argc, char** argv) {
   std::vector<double> primary_bias(k, 0.0);
   // How much each top-level topic's lexicon logit counts, learned.
   std::vector<double> lexicon_scale(k, 1.0);
-  std::vector<absl::flat_hash_map<uint32_t, double>> pw(k);
+  std::vector<Weights> pw(k);
   const double plr = absl::GetFlag(FLAGS_primary_learning_rate);
   const double pl1 = absl::GetFlag(FLAGS_primary_l1);
   const int primary_epochs = absl::GetFlag(FLAGS_primary_epochs);
@@ -197,11 +227,8 @@ int main(int argc, char** argv) {
       const Example& e = examples[idx];
       double zmax = -1e300;
       for (size_t t : tops) {
-        z[t] = primary_bias[t] + lexicon_scale[t] * e.offset[t];
-        for (const auto& [b, v] : e.features) {
-          auto it = pw[t].find(b);
-          if (it != pw[t].end()) z[t] += it->second * v;
-        }
+        z[t] = AddWeights(primary_bias[t] + lexicon_scale[t] * e.offset[t],
+                          pw[t], e.features);
         zmax = std::max(zmax, z[t]);
       }
       double sum = 0;
@@ -212,18 +239,7 @@ int main(int argc, char** argv) {
         const double g = p[t] - (static_cast<int>(t) == e.primary ? 1.0 : 0.0);
         primary_bias[t] -= step * g;
         lexicon_scale[t] -= step * g * e.offset[t];
-        for (const auto& [b, v] : e.features) {
-          auto it = pw[t].find(b);
-          double wt = it == pw[t].end() ? 0.0 : it->second;
-          wt -= step * (g * v + l2 * wt);
-          wt = wt > 0 ? std::max(0.0, wt - step * pl1)
-                      : std::min(0.0, wt + step * pl1);
-          if (wt == 0.0) {
-            if (it != pw[t].end()) pw[t].erase(it);
-          } else {
-            pw[t][b] = wt;
-          }
-        }
+        Step(pw[t], e.features, g, step, l2, pl1);
       }
     }
     if (epoch % 10 == 0 || epoch == primary_epochs - 1) {
@@ -246,14 +262,7 @@ int main(int argc, char** argv) {
   for (size_t t = 0; t < k; ++t) {
     const std::string& code = model.topics()[t].code;
     out << code << "\t__bias__\t" << absl::StrFormat("%.3f", bias[t]) << "\n";
-    std::map<std::string, double> sorted;
-    for (const auto& [b, v] : w[t]) {
-      if (std::fabs(v) >= prune) sorted[term_of_bucket[b]] = v;
-    }
-    for (const auto& [term, v] : sorted) {
-      out << code << "\t" << term << "\t" << absl::StrFormat("%.3f", v) << "\n";
-      ++kept;
-    }
+    kept += WriteWeights(out, code, w[t], term_of_bucket, prune);
   }
   for (size_t t : tops) {
     const std::string code = "primary:" + model.topics()[t].code;
@@ -261,14 +270,7 @@ int main(int argc, char** argv) {
         << "\n";
     out << code << "\t__lexicon__\t"
         << absl::StrFormat("%.3f", lexicon_scale[t]) << "\n";
-    std::map<std::string, double> sorted;
-    for (const auto& [b, v] : pw[t]) {
-      if (std::fabs(v) >= prune) sorted[term_of_bucket[b]] = v;
-    }
-    for (const auto& [term, v] : sorted) {
-      out << code << "\t" << term << "\t" << absl::StrFormat("%.3f", v) << "\n";
-      ++kept;
-    }
+    kept += WriteWeights(out, code, pw[t], term_of_bucket, prune);
   }
   std::cerr << "train_topics: " << examples.size() << " stories, " << kept
             << " weights kept\n";
