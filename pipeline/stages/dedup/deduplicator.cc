@@ -29,13 +29,6 @@ enum EntryFlags : uint8_t {
   kIndexed = 8,     // in the indexes, and counted in accounted_bytes_
 };
 
-int64_t HeapBytes(const std::string& s) {
-  // libstdc++ keeps up to 15 bytes inline; malloc rounds to 16 with an
-  // 8-byte header.
-  if (s.capacity() <= 15) return 0;
-  return static_cast<int64_t>((s.capacity() + 1 + 8 + 15) / 16 * 16);
-}
-
 int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -95,7 +88,7 @@ struct Deduplicator::Entry {
 };
 
 struct Deduplicator::Cluster {
-  std::string id;
+  PackedId id;
   uint32_t refs = 0;
   bool killed = false;
 };
@@ -257,9 +250,9 @@ uint64_t Deduplicator::BandKey(const uint8_t* signature, int band) const {
   return key;
 }
 
-const std::string& Deduplicator::StoryId(uint32_t slot) const {
+absl::string_view Deduplicator::StoryId(uint32_t slot) const {
   const Entry& e = entries_[slot];
-  return (e.flags & kRoot) ? clusters_[e.cluster].id : ids_[slot];
+  return (e.flags & kRoot) ? clusters_[e.cluster].id.view() : ids_[slot].view();
 }
 
 std::string Deduplicator::EntryKey(uint32_t slot) const {
@@ -269,8 +262,10 @@ std::string Deduplicator::EntryKey(uint32_t slot) const {
 std::string Deduplicator::Serialize(uint32_t slot) const {
   const Entry& e = entries_[slot];
   DedupStateEntry out;
-  out.set_story_id(StoryId(slot));
-  if (!(e.flags & kRoot)) out.set_cluster_id(clusters_[e.cluster].id);
+  out.set_story_id(std::string(StoryId(slot)));
+  if (!(e.flags & kRoot)) {
+    out.set_cluster_id(std::string(clusters_[e.cluster].id.view()));
+  }
   out.set_domain(domains_[e.domain]);
   out.set_kind(static_cast<DedupKind>(e.kind));
   out.mutable_event_time()->set_seconds(e.event_time);
@@ -325,8 +320,12 @@ DedupVerdict Deduplicator::Judge(const Story& story, absl::Time record_time,
   DedupVerdict verdict;
   verdict.set_kind(match.kind);
   verdict.set_cluster_id(
-      match.slot ? clusters_[entries_[*match.slot].cluster].id : story.id());
-  if (match.slot) verdict.set_matched_story_id(StoryId(*match.slot));
+      match.slot
+          ? std::string(clusters_[entries_[*match.slot].cluster].id.view())
+          : story.id());
+  if (match.slot) {
+    verdict.set_matched_story_id(std::string(StoryId(*match.slot)));
+  }
   verdict.set_similarity(static_cast<float>(match.similarity));
   verdict.set_method(match.method);
   verdict.set_domain(domain_name);
@@ -370,11 +369,11 @@ DedupVerdict Deduplicator::Judge(const Story& story, absl::Time record_time,
   numbers_[slot] = fp.numbers;
   names_[slot] = fp.names;
   e.cluster = cluster;
-  if (clusters_[cluster].id == story.id()) {
+  if (clusters_[cluster].id.view() == story.id()) {
     e.flags |= kRoot;
   } else {
-    ids_[slot] = story.id();
-    heap_bytes_ += HeapBytes(ids_[slot]);
+    ids_[slot].Assign(story.id());
+    heap_bytes_ += ids_[slot].heap_bytes();
   }
   if (match.kind == wirestream::v1::DEDUP_KIND_KILL) {
     clusters_[e.cluster].killed = true;
@@ -577,7 +576,7 @@ uint32_t Deduplicator::AllocateSlot() {
   return slot;
 }
 
-uint32_t Deduplicator::NewCluster(const std::string& id) {
+uint32_t Deduplicator::NewCluster(absl::string_view id) {
   uint32_t cluster;
   if (!free_clusters_.empty()) {
     cluster = free_clusters_.back();
@@ -587,21 +586,23 @@ uint32_t Deduplicator::NewCluster(const std::string& id) {
     clusters_.emplace_back();
   }
   Cluster& c = clusters_[cluster];
-  c.id = id;
+  c.id.Assign(id);
   c.refs = 1;
   c.killed = false;
-  heap_bytes_ += HeapBytes(c.id);
-  accounted_bytes_ += sizeof(Cluster) + HeapBytes(c.id);
+  heap_bytes_ += c.id.heap_bytes();
+  accounted_bytes_ += sizeof(Cluster) + c.id.heap_bytes();
   return cluster;
 }
 
 void Deduplicator::ReleaseCluster(uint32_t cluster) {
   Cluster& c = clusters_[cluster];
   if (--c.refs > 0) return;
-  if (!restore_clusters_.empty()) restore_clusters_.erase(c.id);
-  heap_bytes_ -= HeapBytes(c.id);
-  accounted_bytes_ -= sizeof(Cluster) + HeapBytes(c.id);
-  std::string().swap(c.id);
+  if (!restore_clusters_.empty()) {
+    restore_clusters_.erase(c.id.view());
+  }
+  heap_bytes_ -= c.id.heap_bytes();
+  accounted_bytes_ -= sizeof(Cluster) + c.id.heap_bytes();
+  c.id.Clear();
   c.killed = false;
   free_clusters_.push_back(cluster);
 }
@@ -634,8 +635,8 @@ void Deduplicator::RemoveEntry(uint32_t slot) {
       }
     }
   }
-  heap_bytes_ -= HeapBytes(ids_[slot]);
-  std::string().swap(ids_[slot]);
+  heap_bytes_ -= ids_[slot].heap_bytes();
+  ids_[slot].Clear();
   ReleaseCluster(e.cluster);
   e.flags = 0;
   free_slots_.push_back(slot);
@@ -647,9 +648,9 @@ int64_t Deduplicator::EntryBytes(uint32_t slot) const {
   const int cells = (e.source_story_key != 0) + (e.text_key != 0) +
                     __builtin_popcount(e.indexed_bands);
   return static_cast<int64_t>(sizeof(Entry) + num_hashes_ +
-                              2 * sizeof(EntitySketch) + sizeof(std::string) +
+                              2 * sizeof(EntitySketch) + sizeof(PackedId) +
                               sizeof(uint32_t)) +  // its place in by_minute_
-         HeapBytes(ids_[slot]) +
+         ids_[slot].heap_bytes() +
          cells * kBytesPerIndexCell;
 }
 
@@ -755,8 +756,8 @@ void Deduplicator::Restore(absl::string_view key,
   if (in.cluster_id().empty()) {
     e.flags |= kRoot;
   } else {
-    ids_[slot] = in.story_id();
-    heap_bytes_ += HeapBytes(ids_[slot]);
+    ids_[slot].Assign(in.story_id());
+    heap_bytes_ += ids_[slot].heap_bytes();
   }
   if (in.kind() == wirestream::v1::DEDUP_KIND_KILL) {
     clusters_[e.cluster].killed = true;
@@ -794,7 +795,7 @@ DedupStats Deduplicator::stats() const {
   int64_t allocated =
       entries_.capacity() * sizeof(Entry) + signatures_.capacity() +
       (numbers_.capacity() + names_.capacity()) * sizeof(EntitySketch) +
-      ids_.capacity() * sizeof(std::string) +
+      ids_.capacity() * sizeof(PackedId) +
       free_slots_.capacity() * sizeof(uint32_t) +
       clusters_.capacity() * sizeof(Cluster) +
       free_clusters_.capacity() * sizeof(uint32_t) + heap_bytes_ +

@@ -55,6 +55,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "pipeline/stages/dedup/fingerprint.h"
+#include "pipeline/stages/dedup/packed_id.h"
 #include "pipeline/stages/dedup/slot_index.h"
 #include "wirestream/v1/dedup_state.pb.h"
 #include "wirestream/v1/dedup_verdict.pb.h"
@@ -247,7 +248,7 @@ class Deduplicator {
   const uint8_t* Signature(uint32_t slot) const {
     return signatures_.data() + static_cast<size_t>(slot) * num_hashes_;
   }
-  const std::string& StoryId(uint32_t slot) const;
+  absl::string_view StoryId(uint32_t slot) const;
   std::string EntryKey(uint32_t slot) const;
   std::string Serialize(uint32_t slot) const;
 
@@ -261,7 +262,7 @@ class Deduplicator {
   double Resemblance(const StoryFingerprint& fp, uint32_t slot) const;
 
   uint32_t AllocateSlot();
-  uint32_t NewCluster(const std::string& id);
+  uint32_t NewCluster(absl::string_view id);
   void ReleaseCluster(uint32_t cluster);
   void IndexEntry(uint32_t slot);
   void RemoveEntry(uint32_t slot);
@@ -279,7 +280,7 @@ class Deduplicator {
   std::vector<EntitySketch> numbers_;
   std::vector<EntitySketch> names_;
   // Own id of entries that are not their cluster's first story.
-  std::vector<std::string> ids_;
+  std::vector<PackedId> ids_;
   std::vector<uint32_t> free_slots_;
   std::vector<Cluster> clusters_;
   std::vector<uint32_t> free_clusters_;
