@@ -6,6 +6,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "pipeline/stages/dedup/disk_entry_store.h"
+#include "pipeline/stages/dedup/memory_entry_store.h"
 
 namespace wirestream::stages::dedup {
 namespace {
@@ -16,18 +18,8 @@ using ::wirestream::v1::DedupVerdict;
 using ::wirestream::v1::Story;
 
 constexpr int kMaxDomains = 4096;
-// Index cells hold 24-bit slots.
+// Index cells of the memory store hold 24-bit slots.
 constexpr int64_t kMaxEntries = (int64_t{1} << 24) - 2;
-// An index cell is 4 bytes; tables stay between 35% and 70% full, so each
-// cell accounts for 8 bytes.
-constexpr int64_t kBytesPerIndexCell = 8;
-
-enum EntryFlags : uint8_t {
-  kLive = 1,
-  kRoot = 2,        // the first story of its cluster: its id is the cluster's
-  kComparable = 4,  // has a signature under the current fingerprint scheme
-  kIndexed = 8,     // in the indexes, and counted in accounted_bytes_
-};
 
 int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
@@ -67,32 +59,6 @@ bool HeadlineMarksCorrection(absl::string_view headline) {
 
 }  // namespace
 
-struct Deduplicator::Entry {
-  // StableKey(domain, source, source story id); 0 when it has none.
-  uint64_t source_story_key = 0;
-  // StableKey(domain, normalized text); 0 when it has no text.
-  uint64_t text_key = 0;
-  // Event time, Unix seconds.
-  int64_t event_time = 0;
-  uint32_t cluster = 0;
-  // Low 32 bits of StableKey(source).
-  uint32_t source_key = 0;
-  int32_t version = 0;
-  // Bit j set: the entry is in band_index_[j].
-  uint32_t indexed_bands = 0;
-  uint16_t shingle_count = 0;
-  uint16_t word_count = 0;
-  uint16_t domain = 0;
-  uint8_t kind = 0;
-  uint8_t flags = 0;
-};
-
-struct Deduplicator::Cluster {
-  PackedId id;
-  uint32_t refs = 0;
-  bool killed = false;
-};
-
 struct Deduplicator::Match {
   DedupKind kind = wirestream::v1::DEDUP_KIND_NEW;
   std::optional<uint32_t> slot;
@@ -102,21 +68,12 @@ struct Deduplicator::Match {
   bool exact = false;
 };
 
-uint64_t Deduplicator::KeyOfSource::operator()(uint32_t slot) const {
-  return d->entries_[slot].source_story_key;
-}
-uint64_t Deduplicator::KeyOfText::operator()(uint32_t slot) const {
-  return d->entries_[slot].text_key;
-}
-uint64_t Deduplicator::KeyOfBand::operator()(uint32_t slot) const {
-  return d->BandKey(d->Signature(slot), band);
-}
-
 DedupStats& DedupStats::operator+=(const DedupStats& o) {
   for (size_t i = 0; i < verdicts.size(); ++i) verdicts[i] += o.verdicts[i];
   entries += o.entries;
   bytes += o.bytes;
   allocated_bytes += o.allocated_bytes;
+  disk_bytes += o.disk_bytes;
   evictions += o.evictions;
   expirations += o.expirations;
   restored_entries += o.restored_entries;
@@ -184,22 +141,29 @@ absl::StatusOr<std::unique_ptr<Deduplicator>> Deduplicator::Create(
   options.seed = config.seed;
   auto fingerprinter = Fingerprinter::Create(options);
   if (!fingerprinter.ok()) return fingerprinter.status();
+  std::unique_ptr<EntryStore> store;
+  if (config.state_dir.empty()) {
+    store = std::make_unique<MemoryEntryStore>(config.bands, config.rows);
+  } else {
+    auto disk = DiskEntryStore::Open(
+        DiskStoreOptions{.dir = config.state_dir,
+                         .cache_bytes = config.disk_cache_bytes,
+                         .bands = config.bands,
+                         .rows = config.rows});
+    if (!disk.ok()) return disk.status();
+    store = *std::move(disk);
+  }
   return std::unique_ptr<Deduplicator>(
-      new Deduplicator(config, *std::move(fingerprinter)));
+      new Deduplicator(config, *std::move(fingerprinter), std::move(store)));
 }
 
 Deduplicator::Deduplicator(const DeduplicatorConfig& config,
-                           std::unique_ptr<Fingerprinter> fingerprinter)
+                           std::unique_ptr<Fingerprinter> fingerprinter,
+                           std::unique_ptr<EntryStore> store)
     : config_(config),
       fingerprinter_(std::move(fingerprinter)),
       num_hashes_(config.bands * config.rows),
-      source_index_(KeyOfSource{this}, 0x50555243ULL),
-      text_index_(KeyOfText{this}, 0x54455854ULL) {
-  band_index_.reserve(config.bands);
-  for (int band = 0; band < config.bands; ++band) {
-    band_index_.emplace_back(KeyOfBand{this, band}, 0xB0000000ULL + band);
-  }
-}
+      store_(std::move(store)) {}
 
 Deduplicator::~Deduplicator() = default;
 
@@ -243,58 +207,57 @@ uint16_t Deduplicator::DomainIndex(absl::string_view domain) {
   return index;
 }
 
-uint64_t Deduplicator::BandKey(const uint8_t* signature, int band) const {
-  const uint8_t* rows = signature + band * config_.rows;
-  uint64_t key = 0;
-  for (int r = 0; r < config_.rows; ++r) key = (key << 8) | rows[r];
-  return key;
+std::string Deduplicator::StoryId(uint32_t slot) {
+  const EntryView& e = store_->Get(slot);
+  if (e.header.flags & kEntryRoot) {
+    return std::string(store_->ClusterId(e.header.cluster));
+  }
+  return std::string(e.own_id);
 }
 
-absl::string_view Deduplicator::StoryId(uint32_t slot) const {
-  const Entry& e = entries_[slot];
-  return (e.flags & kRoot) ? clusters_[e.cluster].id.view() : ids_[slot].view();
+std::string Deduplicator::EntryKey(uint32_t slot) {
+  const uint16_t domain = store_->Get(slot).header.domain;
+  return absl::StrCat(domains_[domain], "/", StoryId(slot));
 }
 
-std::string Deduplicator::EntryKey(uint32_t slot) const {
-  return absl::StrCat(domains_[entries_[slot].domain], "/", StoryId(slot));
-}
-
-std::string Deduplicator::Serialize(uint32_t slot) const {
-  const Entry& e = entries_[slot];
+std::string Deduplicator::Serialize(uint32_t slot) {
   DedupStateEntry out;
-  out.set_story_id(std::string(StoryId(slot)));
-  if (!(e.flags & kRoot)) {
-    out.set_cluster_id(std::string(clusters_[e.cluster].id.view()));
-  }
-  out.set_domain(domains_[e.domain]);
-  out.set_kind(static_cast<DedupKind>(e.kind));
-  out.mutable_event_time()->set_seconds(e.event_time);
-  out.set_source_story_key(e.source_story_key);
-  out.set_source_key(e.source_key);
-  out.set_version(e.version);
-  out.set_text_key(e.text_key);
+  const EntryView& e = store_->Get(slot);
+  const EntryHeader h = e.header;
+  out.set_domain(domains_[h.domain]);
+  out.set_kind(static_cast<DedupKind>(h.kind));
+  out.mutable_event_time()->set_seconds(h.event_time);
+  out.set_source_story_key(h.source_story_key);
+  out.set_source_key(h.source_key);
+  out.set_version(h.version);
+  out.set_text_key(h.text_key);
   out.set_fingerprint_scheme(fingerprinter_->scheme());
-  if (e.flags & kComparable) {
-    out.set_minhash(reinterpret_cast<const char*>(Signature(slot)),
-                    num_hashes_);
+  if (h.flags & kEntryComparable) {
+    out.set_minhash(reinterpret_cast<const char*>(e.signature), num_hashes_);
   }
-  out.set_shingle_count(e.shingle_count);
-  out.set_word_count(e.word_count);
-  for (uint16_t h : numbers_[slot].view()) out.add_number_sketch(h);
-  out.set_number_count(numbers_[slot].count);
-  for (uint16_t h : names_[slot].view()) out.add_name_sketch(h);
-  out.set_name_count(names_[slot].count);
+  out.set_shingle_count(h.shingle_count);
+  out.set_word_count(h.word_count);
+  for (uint16_t x : e.numbers.view()) out.add_number_sketch(x);
+  out.set_number_count(e.numbers.count);
+  for (uint16_t x : e.names.view()) out.add_name_sketch(x);
+  out.set_name_count(e.names.count);
+  if (h.flags & kEntryRoot) {
+    out.set_story_id(std::string(store_->ClusterId(h.cluster)));
+  } else {
+    out.set_story_id(std::string(e.own_id));
+    out.set_cluster_id(std::string(store_->ClusterId(h.cluster)));
+  }
   return out.SerializeAsString();
 }
 
-double Deduplicator::Resemblance(const StoryFingerprint& fp,
-                                 uint32_t slot) const {
-  if (!(entries_[slot].flags & kComparable) ||
+double Deduplicator::Resemblance(const StoryFingerprint& fp, uint32_t slot) {
+  const EntryView& e = store_->Get(slot);
+  if (!(e.header.flags & kEntryComparable) ||
       fp.minhash.size() != static_cast<size_t>(num_hashes_)) {
     return 0.0;
   }
   return EstimateResemblance(fp.minhash,
-                             absl::MakeConstSpan(Signature(slot), num_hashes_));
+                             absl::MakeConstSpan(e.signature, num_hashes_));
 }
 
 DedupVerdict Deduplicator::Judge(const Story& story, absl::Time record_time,
@@ -319,12 +282,12 @@ DedupVerdict Deduplicator::Judge(const Story& story, absl::Time record_time,
 
   DedupVerdict verdict;
   verdict.set_kind(match.kind);
-  verdict.set_cluster_id(
-      match.slot
-          ? std::string(clusters_[entries_[*match.slot].cluster].id.view())
-          : story.id());
   if (match.slot) {
-    verdict.set_matched_story_id(std::string(StoryId(*match.slot)));
+    const uint32_t matched_cluster = store_->Get(*match.slot).header.cluster;
+    verdict.set_cluster_id(std::string(store_->ClusterId(matched_cluster)));
+    verdict.set_matched_story_id(StoryId(*match.slot));
+  } else {
+    verdict.set_cluster_id(story.id());
   }
   verdict.set_similarity(static_cast<float>(match.similarity));
   verdict.set_method(match.method);
@@ -337,51 +300,45 @@ DedupVerdict Deduplicator::Judge(const Story& story, absl::Time record_time,
   // Remember the story.
   uint32_t cluster;
   if (match.slot) {
-    cluster = entries_[*match.slot].cluster;
-    ++clusters_[cluster].refs;
-    if (entries_[*match.slot].domain == domain &&
-        StoryId(*match.slot) == story.id()) {
+    const EntryHeader matched = store_->Get(*match.slot).header;
+    cluster = matched.cluster;
+    store_->RetainCluster(cluster);
+    if (matched.domain == domain && verdict.matched_story_id() == story.id()) {
       // The same story id again (a kill notice re-using the version): the
       // new entry replaces the old one under the same changelog key.
       RemoveFromTimeOrder(*match.slot);
       RemoveEntry(*match.slot);
     }
   } else {
-    cluster = NewCluster(story.id());
+    cluster = store_->NewCluster(story.id());
   }
-  const uint32_t slot = AllocateSlot();
-  Entry& e = entries_[slot];
-  e.source_story_key = source_story_key;
-  e.text_key = fp.text_key;
-  e.event_time = event_time;
-  e.source_key = source_key;
-  e.version = story.version();
-  e.shingle_count = fp.shingle_count;
-  e.word_count = fp.word_count;
-  e.domain = domain;
-  e.kind = static_cast<uint8_t>(match.kind);
-  e.flags = kLive;
-  if (fp.minhash.size() == static_cast<size_t>(num_hashes_)) {
-    e.flags |= kComparable;
-    std::copy(fp.minhash.begin(), fp.minhash.end(),
-              signatures_.begin() + static_cast<size_t>(slot) * num_hashes_);
-  }
-  numbers_[slot] = fp.numbers;
-  names_[slot] = fp.names;
-  e.cluster = cluster;
-  if (clusters_[cluster].id.view() == story.id()) {
-    e.flags |= kRoot;
-  } else {
-    ids_[slot].Assign(story.id());
-    heap_bytes_ += ids_[slot].heap_bytes();
-  }
+  EntryHeader h;
+  h.source_story_key = source_story_key;
+  h.text_key = fp.text_key;
+  h.event_time = event_time;
+  h.cluster = cluster;
+  h.source_key = source_key;
+  h.version = story.version();
+  h.shingle_count = fp.shingle_count;
+  h.word_count = fp.word_count;
+  h.domain = domain;
+  h.kind = static_cast<uint8_t>(match.kind);
+  h.flags = kEntryLive;
+  const bool root = store_->ClusterId(cluster) == story.id();
+  if (root) h.flags |= kEntryRoot;
+  const uint32_t slot =
+      store_->Add(h,
+                  fp.minhash.size() == static_cast<size_t>(num_hashes_)
+                      ? absl::MakeConstSpan(fp.minhash)
+                      : absl::Span<const uint8_t>(),
+                  fp.numbers, fp.names, root ? "" : story.id());
   if (match.kind == wirestream::v1::DEDUP_KIND_KILL) {
-    clusters_[e.cluster].killed = true;
+    store_->SetClusterKilled(cluster, true);
   } else if (match.kind == wirestream::v1::DEDUP_KIND_UPDATE) {
-    clusters_[e.cluster].killed = false;
+    store_->SetClusterKilled(cluster, false);
   }
-  IndexEntry(slot);
-  AddToTimeOrder(slot);
+  store_->Index(slot, config_.max_bucket_entries);
+  AddToTimeOrder(slot, event_time);
   ++live_entries_;
   changes->push_back({EntryKey(slot), Serialize(slot)});
   ExpireAndEvict(changes);
@@ -397,7 +354,7 @@ Deduplicator::Match Deduplicator::FindMatch(const Story& story, uint16_t domain,
   auto flag_killed = [&](Match m) {
     if ((m.kind == wirestream::v1::DEDUP_KIND_DUPLICATE ||
          m.kind == wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE) &&
-        clusters_[entries_[*m.slot].cluster].killed) {
+        store_->ClusterKilled(store_->Get(*m.slot).header.cluster)) {
       m.kind = wirestream::v1::DEDUP_KIND_KILL;
       absl::StrAppend(&m.method, "+killed-cluster");
     }
@@ -405,18 +362,27 @@ Deduplicator::Match Deduplicator::FindMatch(const Story& story, uint16_t domain,
   };
 
   if (source_story_key != 0) {
+    found_.clear();
+    store_->ForEachBySource(source_story_key,
+                            [&](uint32_t slot) { found_.push_back(slot); });
     std::optional<uint32_t> same_version;
     std::optional<uint32_t> latest;
-    source_index_.ForEach(source_story_key, [&](uint32_t slot) {
-      const Entry& e = entries_[slot];
-      if (e.domain != domain) return;
-      if (e.version == story.version()) same_version = slot;
-      if (!latest || e.version > entries_[*latest].version) latest = slot;
-    });
+    int32_t latest_version = 0;
+    bool same_version_is_kill = false;
+    for (uint32_t slot : found_) {
+      const EntryHeader& e = store_->Get(slot).header;
+      if (e.domain != domain) continue;
+      if (e.version == story.version()) {
+        same_version = slot;
+        same_version_is_kill = e.kind == wirestream::v1::DEDUP_KIND_KILL;
+      }
+      if (!latest || e.version > latest_version) {
+        latest = slot;
+        latest_version = e.version;
+      }
+    }
     if (same_version) {
-      const bool known_kill =
-          entries_[*same_version].kind == wirestream::v1::DEDUP_KIND_KILL;
-      if (is_kill && !known_kill) {
+      if (is_kill && !same_version_is_kill) {
         return {wirestream::v1::DEDUP_KIND_KILL, same_version, 1.0,
                 "source-id+version", false};
       }
@@ -429,7 +395,7 @@ Deduplicator::Match Deduplicator::FindMatch(const Story& story, uint16_t domain,
     }
     if (latest) {
       const double similarity = Resemblance(fp, *latest);
-      if (story.version() > entries_[*latest].version) {
+      if (story.version() > latest_version) {
         return {is_kill ? wirestream::v1::DEDUP_KIND_KILL
                         : wirestream::v1::DEDUP_KIND_UPDATE,
                 latest, similarity, "source-id+newer-version", false};
@@ -444,13 +410,19 @@ Deduplicator::Match Deduplicator::FindMatch(const Story& story, uint16_t domain,
   }
 
   if (fp.text_key != 0) {
+    found_.clear();
+    store_->ForEachByText(fp.text_key,
+                          [&](uint32_t slot) { found_.push_back(slot); });
     std::optional<uint32_t> found;
-    text_index_.ForEach(fp.text_key, [&](uint32_t slot) {
-      if (entries_[slot].domain != domain) return;
-      if (!found || entries_[slot].event_time > entries_[*found].event_time) {
+    int64_t found_time = 0;
+    for (uint32_t slot : found_) {
+      const EntryHeader& e = store_->Get(slot).header;
+      if (e.domain != domain) continue;
+      if (!found || e.event_time > found_time) {
         found = slot;
+        found_time = e.event_time;
       }
-    });
+    }
     if (found) {
       if (is_kill) {
         return {wirestream::v1::DEDUP_KIND_KILL, found, 1.0, "text-hash",
@@ -485,9 +457,9 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
   }
   candidates_.clear();
   for (int band = 0; band < config_.bands; ++band) {
-    band_index_[band].ForEach(
-        BandKey(fp.minhash.data(), band),
-        [&](uint32_t slot) { candidates_.push_back(slot); });
+    store_->ForEachInBand(band,
+                          BandKeyOf(fp.minhash.data(), band, config_.rows),
+                          [&](uint32_t slot) { candidates_.push_back(slot); });
   }
   std::sort(candidates_.begin(), candidates_.end());
   candidates_.erase(std::unique(candidates_.begin(), candidates_.end()),
@@ -498,18 +470,19 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
   const bool correction = HeadlineMarksCorrection(story.headline());
   std::optional<Match> best;
   for (uint32_t slot : candidates_) {
-    const Entry& e = entries_[slot];
-    if (e.domain != domain || !(e.flags & kComparable)) continue;
+    const EntryView& c = store_->Get(slot);
+    const EntryHeader& e = c.header;
+    if (e.domain != domain || !(e.flags & kEntryComparable)) continue;
     if (std::abs(e.event_time - event_time) > window) continue;
     const double resemblance = EstimateResemblance(
-        fp.minhash, absl::MakeConstSpan(Signature(slot), num_hashes_));
+        fp.minhash, absl::MakeConstSpan(c.signature, num_hashes_));
     double similarity = 0;
     DedupKind kind = wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE;
     const char* method = "minhash";
     if (std::min<int>(fp.word_count, e.word_count) < config_.short_item_words) {
       // Short items: near-identical, with the same figures and names.
       if (resemblance < config_.short_item_resemblance ||
-          !(fp.numbers == numbers_[slot]) || !(fp.names == names_[slot])) {
+          !(fp.numbers == c.numbers) || !(fp.names == c.names)) {
         continue;
       }
       similarity = resemblance;
@@ -525,9 +498,9 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
                           containment >= config_.near_duplicate_containment;
       if (!strong && resemblance < config_.rewrite_resemblance) continue;
       similarity = std::max(resemblance, containment);
-      const std::optional<double> names = EntityOverlap(fp.names, names_[slot]);
+      const std::optional<double> names = EntityOverlap(fp.names, c.names);
       const std::optional<double> numbers =
-          EntityOverlap(fp.numbers, numbers_[slot]);
+          EntityOverlap(fp.numbers, c.numbers);
       if (strong && correction && e.source_key == source_key) {
         // A correction may change the figures; its source vouches for it.
         if (names && *names < config_.name_agreement) continue;
@@ -539,8 +512,8 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
       } else {
         // A rewrite shares less text: every figure and name compared must
         // agree, and there must be enough of them.
-        const int evidence = EntityEvidence(fp.names, names_[slot]) +
-                             EntityEvidence(fp.numbers, numbers_[slot]);
+        const int evidence = EntityEvidence(fp.names, c.names) +
+                             EntityEvidence(fp.numbers, c.numbers);
         if (evidence < config_.rewrite_min_entities) continue;
         if (names && *names < config_.rewrite_entity_agreement) continue;
         if (numbers && *numbers < config_.rewrite_entity_agreement) continue;
@@ -560,106 +533,26 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
   return best;
 }
 
-uint32_t Deduplicator::AllocateSlot() {
-  if (!free_slots_.empty()) {
-    uint32_t slot = free_slots_.back();
-    free_slots_.pop_back();
-    entries_[slot] = Entry{};
-    return slot;
-  }
-  const uint32_t slot = static_cast<uint32_t>(entries_.size());
-  entries_.emplace_back();
-  signatures_.resize(signatures_.size() + num_hashes_);
-  numbers_.emplace_back();
-  names_.emplace_back();
-  ids_.emplace_back();
-  return slot;
-}
-
-uint32_t Deduplicator::NewCluster(absl::string_view id) {
-  uint32_t cluster;
-  if (!free_clusters_.empty()) {
-    cluster = free_clusters_.back();
-    free_clusters_.pop_back();
-  } else {
-    cluster = static_cast<uint32_t>(clusters_.size());
-    clusters_.emplace_back();
-  }
-  Cluster& c = clusters_[cluster];
-  c.id.Assign(id);
-  c.refs = 1;
-  c.killed = false;
-  heap_bytes_ += c.id.heap_bytes();
-  accounted_bytes_ += sizeof(Cluster) + c.id.heap_bytes();
-  return cluster;
-}
-
-void Deduplicator::ReleaseCluster(uint32_t cluster) {
-  Cluster& c = clusters_[cluster];
-  if (--c.refs > 0) return;
-  if (!restore_clusters_.empty()) {
-    restore_clusters_.erase(c.id.view());
-  }
-  heap_bytes_ -= c.id.heap_bytes();
-  accounted_bytes_ -= sizeof(Cluster) + c.id.heap_bytes();
-  c.id.Clear();
-  c.killed = false;
-  free_clusters_.push_back(cluster);
-}
-
-void Deduplicator::IndexEntry(uint32_t slot) {
-  Entry& e = entries_[slot];
-  if (e.source_story_key != 0) source_index_.Insert(slot);
-  if (e.text_key != 0) text_index_.Insert(slot);
-  e.indexed_bands = 0;
-  if (e.flags & kComparable) {
-    for (int band = 0; band < config_.bands; ++band) {
-      if (band_index_[band].Insert(slot, config_.max_bucket_entries)) {
-        e.indexed_bands |= uint32_t{1} << band;
-      }
-    }
-  }
-  e.flags |= kIndexed;
-  accounted_bytes_ += EntryBytes(slot);
-}
-
 void Deduplicator::RemoveEntry(uint32_t slot) {
-  Entry& e = entries_[slot];
-  if (e.flags & kIndexed) {
-    accounted_bytes_ -= EntryBytes(slot);
-    if (e.source_story_key != 0) source_index_.Remove(slot);
-    if (e.text_key != 0) text_index_.Remove(slot);
-    for (int band = 0; band < config_.bands; ++band) {
-      if (e.indexed_bands & (uint32_t{1} << band)) {
-        band_index_[band].Remove(slot);
-      }
-    }
+  const uint32_t cluster = store_->Get(slot).header.cluster;
+  store_->Remove(slot);
+  if (restore_clusters_.empty()) {
+    store_->ReleaseCluster(cluster);
+  } else {
+    // While restoring, a cluster's id names it until its last entry goes.
+    const std::string id(store_->ClusterId(cluster));
+    if (store_->ReleaseCluster(cluster)) restore_clusters_.erase(id);
   }
-  heap_bytes_ -= ids_[slot].heap_bytes();
-  ids_[slot].Clear();
-  ReleaseCluster(e.cluster);
-  e.flags = 0;
-  free_slots_.push_back(slot);
   --live_entries_;
 }
 
-int64_t Deduplicator::EntryBytes(uint32_t slot) const {
-  const Entry& e = entries_[slot];
-  const int cells = (e.source_story_key != 0) + (e.text_key != 0) +
-                    __builtin_popcount(e.indexed_bands);
-  return static_cast<int64_t>(sizeof(Entry) + num_hashes_ +
-                              2 * sizeof(EntitySketch) + sizeof(PackedId) +
-                              sizeof(uint32_t)) +  // its place in by_minute_
-         ids_[slot].heap_bytes() +
-         cells * kBytesPerIndexCell;
-}
-
-void Deduplicator::AddToTimeOrder(uint32_t slot) {
-  by_minute_[FloorDiv(entries_[slot].event_time, 60)].push_back(slot);
+void Deduplicator::AddToTimeOrder(uint32_t slot, int64_t event_time) {
+  by_minute_[FloorDiv(event_time, 60)].push_back(slot);
 }
 
 void Deduplicator::RemoveFromTimeOrder(uint32_t slot) {
-  auto bucket = by_minute_.find(FloorDiv(entries_[slot].event_time, 60));
+  const int64_t event_time = store_->Get(slot).header.event_time;
+  auto bucket = by_minute_.find(FloorDiv(event_time, 60));
   if (bucket == by_minute_.end()) return;
   auto& slots = bucket->second;
   slots.erase(std::remove(slots.begin(), slots.end(), slot), slots.end());
@@ -684,7 +577,7 @@ void Deduplicator::ExpireAndEvict(std::vector<StateChange>* changes) {
       by_minute_.erase(oldest);
     }
   }
-  while ((accounted_bytes_ > config_.memory_budget_bytes ||
+  while ((store_->bytes().accounted > config_.memory_budget_bytes ||
           live_entries_ >= kMaxEntries) &&
          !by_minute_.empty()) {
     auto oldest = by_minute_.begin();
@@ -700,6 +593,7 @@ void Deduplicator::Restore(absl::string_view key,
                            std::optional<absl::string_view> value) {
   auto known = restore_slots_.find(key);
   if (known != restore_slots_.end()) {
+    RemoveFromTimeOrder(known->second);
     RemoveEntry(known->second);
     restore_slots_.erase(known);
   }
@@ -710,26 +604,22 @@ void Deduplicator::Restore(absl::string_view key,
     ++counters_.restore_errors;
     return;
   }
-  const uint32_t slot = AllocateSlot();
-  Entry& e = entries_[slot];
-  e.source_story_key = in.source_story_key();
-  e.text_key = in.text_key();
-  e.event_time = in.event_time().seconds();
-  e.source_key = in.source_key();
-  e.version = in.version();
-  e.shingle_count = static_cast<uint16_t>(std::min<uint32_t>(
+  EntryHeader h;
+  h.source_story_key = in.source_story_key();
+  h.text_key = in.text_key();
+  h.event_time = in.event_time().seconds();
+  h.source_key = in.source_key();
+  h.version = in.version();
+  h.shingle_count = static_cast<uint16_t>(std::min<uint32_t>(
       in.shingle_count(), std::numeric_limits<uint16_t>::max()));
-  e.word_count = static_cast<uint16_t>(std::min<uint32_t>(
+  h.word_count = static_cast<uint16_t>(std::min<uint32_t>(
       in.word_count(), std::numeric_limits<uint16_t>::max()));
-  e.domain = DomainIndex(in.domain());
-  e.kind = static_cast<uint8_t>(in.kind());
-  e.flags = kLive;
-  if (in.fingerprint_scheme() == fingerprinter_->scheme() &&
-      in.minhash().size() == static_cast<size_t>(num_hashes_)) {
-    e.flags |= kComparable;
-    std::copy(in.minhash().begin(), in.minhash().end(),
-              signatures_.begin() + static_cast<size_t>(slot) * num_hashes_);
-  }
+  h.domain = DomainIndex(in.domain());
+  h.kind = static_cast<uint8_t>(in.kind());
+  h.flags = kEntryLive;
+  const bool comparable =
+      in.fingerprint_scheme() == fingerprinter_->scheme() &&
+      in.minhash().size() == static_cast<size_t>(num_hashes_);
   auto sketch = [](const auto& hashes, uint32_t count) {
     EntitySketch s;
     s.size =
@@ -740,50 +630,44 @@ void Deduplicator::Restore(absl::string_view key,
     s.count = static_cast<uint8_t>(std::min<uint32_t>(count, 255));
     return s;
   };
-  numbers_[slot] = sketch(in.number_sketch(), in.number_count());
-  names_[slot] = sketch(in.name_sketch(), in.name_count());
 
   const std::string& cluster_id =
       in.cluster_id().empty() ? in.story_id() : in.cluster_id();
   auto cluster = restore_clusters_.find(cluster_id);
   if (cluster != restore_clusters_.end()) {
-    e.cluster = cluster->second;
-    ++clusters_[e.cluster].refs;
+    h.cluster = cluster->second;
+    store_->RetainCluster(h.cluster);
   } else {
-    e.cluster = NewCluster(cluster_id);
-    restore_clusters_.emplace(cluster_id, e.cluster);
+    h.cluster = store_->NewCluster(cluster_id);
+    restore_clusters_.emplace(cluster_id, h.cluster);
   }
-  if (in.cluster_id().empty()) {
-    e.flags |= kRoot;
-  } else {
-    ids_[slot].Assign(in.story_id());
-    heap_bytes_ += ids_[slot].heap_bytes();
-  }
+  const bool root = in.cluster_id().empty();
+  if (root) h.flags |= kEntryRoot;
+  const uint32_t slot = store_->Add(
+      h,
+      comparable ? absl::MakeConstSpan(
+                       reinterpret_cast<const uint8_t*>(in.minhash().data()),
+                       in.minhash().size())
+                 : absl::Span<const uint8_t>(),
+      sketch(in.number_sketch(), in.number_count()),
+      sketch(in.name_sketch(), in.name_count()),
+      root ? absl::string_view() : absl::string_view(in.story_id()));
   if (in.kind() == wirestream::v1::DEDUP_KIND_KILL) {
-    clusters_[e.cluster].killed = true;
+    store_->SetClusterKilled(h.cluster, true);
   } else if (in.kind() == wirestream::v1::DEDUP_KIND_UPDATE) {
-    clusters_[e.cluster].killed = false;
+    store_->SetClusterKilled(h.cluster, false);
   }
   // Indexed in FinishRestore, once the tables can be sized for all.
+  AddToTimeOrder(slot, h.event_time);
   ++live_entries_;
-  watermark_ = std::max(watermark_, e.event_time);
+  watermark_ = std::max(watermark_, h.event_time);
   restore_slots_.emplace(std::string(key), slot);
 }
 
 void Deduplicator::FinishRestore(std::vector<StateChange>* changes) {
   restore_slots_ = {};
   restore_clusters_ = {};
-  const size_t live = static_cast<size_t>(live_entries_);
-  source_index_.Reserve(source_index_.size() + live);
-  text_index_.Reserve(text_index_.size() + live);
-  for (auto& band : band_index_) band.Reserve(band.size() + live);
-  by_minute_.clear();
-  for (uint32_t slot = 0; slot < entries_.size(); ++slot) {
-    const uint8_t flags = entries_[slot].flags;
-    if (!(flags & kLive)) continue;
-    if (!(flags & kIndexed)) IndexEntry(slot);
-    AddToTimeOrder(slot);
-  }
+  store_->IndexPending(config_.max_bucket_entries);
   counters_.restored_entries += live_entries_;
   ExpireAndEvict(changes);
 }
@@ -791,17 +675,11 @@ void Deduplicator::FinishRestore(std::vector<StateChange>* changes) {
 DedupStats Deduplicator::stats() const {
   DedupStats s = counters_;
   s.entries = live_entries_;
-  s.bytes = accounted_bytes_;
-  int64_t allocated =
-      entries_.capacity() * sizeof(Entry) + signatures_.capacity() +
-      (numbers_.capacity() + names_.capacity()) * sizeof(EntitySketch) +
-      ids_.capacity() * sizeof(PackedId) +
-      free_slots_.capacity() * sizeof(uint32_t) +
-      clusters_.capacity() * sizeof(Cluster) +
-      free_clusters_.capacity() * sizeof(uint32_t) + heap_bytes_ +
-      source_index_.allocated_bytes() + text_index_.allocated_bytes() +
-      candidates_.capacity() * sizeof(uint32_t);
-  for (const auto& band : band_index_) allocated += band.allocated_bytes();
+  const StoreBytes b = store_->bytes();
+  s.bytes = b.accounted;
+  s.disk_bytes = b.disk;
+  int64_t allocated = b.memory + candidates_.capacity() * sizeof(uint32_t) +
+                      found_.capacity() * sizeof(uint32_t);
   for (const auto& [minute, slots] : by_minute_) {
     // A red-black tree node: three pointers, colour, key and the vector.
     allocated += 64 + slots.capacity() * sizeof(uint32_t);
