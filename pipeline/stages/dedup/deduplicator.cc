@@ -149,7 +149,8 @@ absl::StatusOr<std::unique_ptr<Deduplicator>> Deduplicator::Create(
         DiskStoreOptions{.dir = config.state_dir,
                          .cache_bytes = config.disk_cache_bytes,
                          .bands = config.bands,
-                         .rows = config.rows});
+                         .rows = config.rows,
+                         .max_bucket_entries = config.max_bucket_entries});
     if (!disk.ok()) return disk.status();
     store = *std::move(disk);
   }
@@ -465,6 +466,7 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
   candidates_.erase(std::unique(candidates_.begin(), candidates_.end()),
                     candidates_.end());
   counters_.candidates += static_cast<int64_t>(candidates_.size());
+  store_->Prefetch(candidates_);
 
   const int64_t window = absl::ToInt64Seconds(config_.window);
   const bool correction = HeadlineMarksCorrection(story.headline());
@@ -657,7 +659,11 @@ void Deduplicator::Restore(absl::string_view key,
   } else if (in.kind() == wirestream::v1::DEDUP_KIND_UPDATE) {
     store_->SetClusterKilled(h.cluster, false);
   }
-  // Indexed in FinishRestore, once the tables can be sized for all.
+  if (store_->IndexesWhileRestoring()) {
+    store_->Index(slot, /*max_bucket_entries=*/0);
+  }
+  // Otherwise indexed in FinishRestore, once the tables can be sized for
+  // all.
   AddToTimeOrder(slot, h.event_time);
   ++live_entries_;
   watermark_ = std::max(watermark_, h.event_time);

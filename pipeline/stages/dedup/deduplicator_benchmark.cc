@@ -14,11 +14,18 @@
 // DEDUP_BENCH_ZIPF sets another exponent. Of the stories
 // judged, 90% are new, 5% exact re-sends and 5% edited copies of stories in
 // the window.
+//
+// The BM_Disk* benchmarks restore the same window into a DiskEntryStore
+// (RocksDB with a 32 MB cache, in the system's temporary directory, or
+// DEDUP_BENCH_STATE_DIR) and judge the same stories: memory and disk bytes
+// per entry, growth of the process's resident memory, restore time.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -46,6 +53,15 @@ int WindowStories() {
   return n;
 }
 constexpr int kJudged = 200000;
+constexpr int kJudgedOnDisk = 20000;
+
+// Returns the process's resident memory in bytes.
+int64_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  int64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * 4096;
+}
 const absl::Time kStart = absl::FromUnixSeconds(1732788000);
 
 class Rng {
@@ -351,6 +367,81 @@ void BM_Restore(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * world.changelog.size());
 }
 BENCHMARK(BM_Restore)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// The window of TheWorld() restored into a DiskEntryStore.
+struct DiskWorld {
+  std::unique_ptr<Deduplicator> dedup;
+  absl::Duration restore_time;
+  int64_t resident_growth = 0;
+
+  DiskWorld() {
+    World& world = TheWorld();
+    DeduplicatorConfig config;
+    config.memory_budget_bytes = int64_t{8} << 30;
+    const char* dir = std::getenv("DEDUP_BENCH_STATE_DIR");
+    config.state_dir = dir != nullptr
+                           ? std::string(dir)
+                           : (std::filesystem::temp_directory_path() /
+                              "wirestream-dedup-bench")
+                                 .string();
+    const int64_t resident_before = ResidentBytes();
+    dedup = *Deduplicator::Create(config);
+    const absl::Time start = absl::Now();
+    size_t done = 0;
+    for (const auto& [key, value] : world.changelog) {
+      dedup->Restore(key, value);
+      if (++done % 200000 == 0) {
+        std::fprintf(stderr, "restored %zu of %zu entries to disk in %.0f s\n",
+                     done, world.changelog.size(),
+                     absl::ToDoubleSeconds(absl::Now() - start));
+      }
+    }
+    std::vector<StateChange> dropped;
+    dedup->FinishRestore(&dropped);
+    restore_time = absl::Now() - start;
+    resident_growth = ResidentBytes() - resident_before;
+    std::fprintf(stderr, "disk state ready: %.0f s, %lld entries\n",
+                 absl::ToDoubleSeconds(restore_time),
+                 static_cast<long long>(dedup->stats().entries));
+  }
+};
+
+DiskWorld& TheDiskWorld() {
+  static DiskWorld* world = new DiskWorld();
+  return *world;
+}
+
+void BM_DiskJudgeWithFullWindow(benchmark::State& state) {
+  World& world = TheWorld();
+  DiskWorld& disk = TheDiskWorld();
+  std::vector<StateChange> changes;
+  const DedupStats before = disk.dedup->stats();
+  size_t next = 0;
+  for (auto _ : state) {
+    changes.clear();
+    benchmark::DoNotOptimize(
+        disk.dedup->Judge(world.to_judge[next++ % world.to_judge.size()],
+                          absl::UnixEpoch(), &changes));
+  }
+  const DedupStats after = disk.dedup->stats();
+  const double entries = static_cast<double>(after.entries);
+  state.SetItemsProcessed(state.iterations());
+  state.counters["entries"] = entries;
+  state.counters["memory_per_entry"] = after.allocated_bytes / entries;
+  state.counters["resident_growth_per_entry"] = disk.resident_growth / entries;
+  state.counters["disk_per_entry"] = after.disk_bytes / entries;
+  state.counters["written_per_entry"] = after.bytes / entries;
+  state.counters["candidates_per_story"] =
+      static_cast<double>(after.candidates - before.candidates) /
+      state.iterations();
+  state.counters["near_duplicates"] = static_cast<double>(
+      after.verdicts[wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE] -
+      before.verdicts[wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE]);
+  state.counters["restore_seconds"] = absl::ToDoubleSeconds(disk.restore_time);
+}
+BENCHMARK(BM_DiskJudgeWithFullWindow)
+    ->Iterations(kJudgedOnDisk)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace wirestream::stages::dedup

@@ -72,8 +72,15 @@ rocksdb::Options DatabaseOptions(const DiskStoreOptions& o) {
   rocksdb::BlockBasedTableOptions table;
   table.block_cache =
       rocksdb::NewLRUCache(static_cast<size_t>(o.cache_bytes / 2));
+  // Indexes and filters live in the cache, in 4 KB partitions: whole
+  // per-file filters would be read from disk again and again once the
+  // cache is smaller than they are.
   table.cache_index_and_filter_blocks = true;
-  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.metadata_block_size = 4096;
+  table.pin_top_level_index_and_filter = true;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.whole_key_filtering = true;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -129,6 +136,7 @@ void DiskEntryStore::Write(rocksdb::WriteBatch* batch, bool changes_index) {
   iterator_.reset();
   cached_slot_ = -1;
   cached_cluster_ = -1;
+  prefetched_.clear();
   if (changes_index) {
     for (auto& count : band_counts_) count.second = -1;
   }
@@ -171,12 +179,15 @@ uint32_t DiskEntryStore::Add(const EntryHeader& header,
   } else {
     h.flags = static_cast<uint8_t>(h.flags & ~kEntryComparable);
   }
+  std::string value =
+      EncodeEntry(h, comparable ? signature : absl::Span<const uint8_t>(),
+                  numbers, names, own_id);
   rocksdb::WriteBatch batch;
-  batch.Put(RecordKey('E', slot),
-            EncodeEntry(h, comparable ? signature : absl::Span<const uint8_t>(),
-                        numbers, names, own_id));
+  batch.Put(RecordKey('E', slot), value);
   Write(&batch, /*changes_index=*/false);
   pending_.push_back(slot);
+  // Index reads it next.
+  Decode(slot, std::move(value));
   return slot;
 }
 
@@ -205,6 +216,7 @@ std::vector<std::string> DiskEntryStore::IndexKeys(
 }
 
 void DiskEntryStore::Index(uint32_t slot, int max_bucket_entries) {
+  if (!pending_.empty() && pending_.back() == slot) pending_.pop_back();
   const EntryView& e = Get(slot);
   if (e.header.flags & kEntryIndexed) return;
   EntryHeader h = e.header;
@@ -228,14 +240,14 @@ void DiskEntryStore::Index(uint32_t slot, int max_bucket_entries) {
           BandKeyOf(signature.data(), band, options_.rows);
       const auto prefix =
           IndexPrefix('B', static_cast<uint8_t>(band), band_key);
-      int count;
-      if (band_counts_[band].second >= 0 &&
-          band_counts_[band].first == band_key) {
-        count = band_counts_[band].second;
-      } else {
-        count = Scan(prefix, max_bucket_entries, [](uint32_t) {});
+      if (max_bucket_entries > 0) {
+        const int count =
+            band_counts_[band].second >= 0 &&
+                    band_counts_[band].first == band_key
+                ? band_counts_[band].second
+                : Scan(prefix, max_bucket_entries, [](uint32_t) {});
+        if (count >= max_bucket_entries) continue;
       }
-      if (max_bucket_entries > 0 && count >= max_bucket_entries) continue;
       batch.Put(IndexKey(prefix, slot), "");
       h.indexed_bands |= uint32_t{1} << band;
       bytes += kIndexKeySize;
@@ -280,15 +292,25 @@ void DiskEntryStore::Remove(uint32_t slot) {
 
 const EntryView& DiskEntryStore::Get(uint32_t slot) {
   if (cached_slot_ == slot) return view_;
+  std::string value;
+  if (auto it = prefetched_.find(slot); it != prefetched_.end()) {
+    value = std::move(it->second);
+    prefetched_.erase(it);
+  } else if (!db_->Get(rocksdb::ReadOptions(), RecordKey('E', slot), &value)
+                  .ok()) {
+    value.clear();
+  }
+  Decode(slot, std::move(value));
+  return view_;
+}
+
+void DiskEntryStore::Decode(uint32_t slot, std::string value) {
   view_ = EntryView{};
-  entry_value_.clear();
-  const rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), RecordKey('E', slot), &entry_value_);
-  if (!s.ok() ||
-      entry_value_.size() < sizeof(EntryHeader) + 2 * sizeof(EntitySketch)) {
+  entry_value_ = std::move(value);
+  cached_slot_ = -1;
+  if (entry_value_.size() < sizeof(EntryHeader) + 2 * sizeof(EntitySketch)) {
     // A freed slot reads as an empty, dead entry.
-    cached_slot_ = -1;
-    return view_;
+    return;
   }
   const char* p = entry_value_.data();
   std::memcpy(&view_.header, p, sizeof(EntryHeader));
@@ -304,7 +326,23 @@ const EntryView& DiskEntryStore::Get(uint32_t slot) {
   view_.own_id = absl::string_view(
       p, entry_value_.size() - static_cast<size_t>(p - entry_value_.data()));
   cached_slot_ = slot;
-  return view_;
+}
+
+void DiskEntryStore::Prefetch(absl::Span<const uint32_t> slots) {
+  prefetched_.clear();
+  if (slots.empty()) return;
+  std::vector<std::string> keys;
+  keys.reserve(slots.size());
+  for (uint32_t slot : slots) keys.push_back(RecordKey('E', slot));
+  std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(),
+                key_slices.size(), key_slices.data(), values.data(),
+                statuses.data(), /*sorted_input=*/true);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (statuses[i].ok()) prefetched_[slots[i]] = values[i].ToString();
+  }
 }
 
 int DiskEntryStore::Scan(const std::array<char, kPrefixSize>& prefix, int limit,
@@ -337,9 +375,11 @@ void DiskEntryStore::ForEachByText(uint64_t key,
 
 void DiskEntryStore::ForEachInBand(int band, uint64_t band_key,
                                    absl::FunctionRef<void(uint32_t)> f) {
+  // Restored entries are indexed without the cap, so a bucket may hold
+  // more; lookups read at most the cap, the lowest slots first.
   band_counts_[band] = {
-      band_key,
-      Scan(IndexPrefix('B', static_cast<uint8_t>(band), band_key), 0, f)};
+      band_key, Scan(IndexPrefix('B', static_cast<uint8_t>(band), band_key),
+                     options_.max_bucket_entries, f)};
 }
 
 const DiskEntryStore::ClusterRecord& DiskEntryStore::LoadCluster(

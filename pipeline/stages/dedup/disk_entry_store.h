@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "pipeline/stages/dedup/entry_store.h"
 
@@ -43,6 +44,8 @@ struct DiskStoreOptions {
   int64_t cache_bytes = int64_t{32} << 20;
   int bands = 20;
   int rows = 3;
+  // Band lookups return at most this many entries (0: all).
+  int max_bucket_entries = 64;
 };
 
 class DiskEntryStore : public EntryStore {
@@ -59,6 +62,8 @@ class DiskEntryStore : public EntryStore {
                absl::string_view own_id) override;
   void Index(uint32_t slot, int max_bucket_entries) override;
   void IndexPending(int max_bucket_entries) override;
+  bool IndexesWhileRestoring() const override { return true; }
+  void Prefetch(absl::Span<const uint32_t> slots) override;
   void Remove(uint32_t slot) override;
   const EntryView& Get(uint32_t slot) override;
 
@@ -93,6 +98,8 @@ class DiskEntryStore : public EntryStore {
            absl::FunctionRef<void(uint32_t)> f);
   // Applies `batch`; `changes_index` when it adds or removes index keys.
   void Write(rocksdb::WriteBatch* batch, bool changes_index);
+  // Makes `value` (an E record, or empty) the cached entry.
+  void Decode(uint32_t slot, std::string value);
   const ClusterRecord& LoadCluster(uint32_t cluster);
   void StoreCluster(uint32_t cluster, const ClusterRecord& record);
   std::string EncodeEntry(const EntryHeader& header,
@@ -113,8 +120,10 @@ class DiskEntryStore : public EntryStore {
   std::vector<uint32_t> free_slots_;
   uint32_t next_cluster_ = 0;
   std::vector<uint32_t> free_clusters_;
-  // Slots added but not indexed (while restoring).
+  // Slots added but not indexed yet.
   std::vector<uint32_t> pending_;
+  // Entries read ahead by Prefetch, until the next write.
+  absl::flat_hash_map<uint32_t, std::string> prefetched_;
   // Bucket sizes seen by the last band lookups, reused by Index.
   std::vector<std::pair<uint64_t, int>> band_counts_;
   int64_t accounted_bytes_ = 0;

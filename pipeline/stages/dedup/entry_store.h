@@ -97,6 +97,12 @@ class EntryStore {
   virtual void Index(uint32_t slot, int max_bucket_entries) = 0;
   // Indexes every entry added but not yet indexed (after a restore).
   virtual void IndexPending(int max_bucket_entries) = 0;
+  // True when restored entries should be indexed as they are added (the
+  // caller then calls Index with no bucket cap): stores where a second
+  // pass over the entries costs more than growing the indexes.
+  virtual bool IndexesWhileRestoring() const { return false; }
+  // Hints that Get will be called for `slots` (sorted) next.
+  virtual void Prefetch(absl::Span<const uint32_t> slots) {}
   // Takes the entry out of the indexes and frees its slot. Its cluster is
   // the caller's to release.
   virtual void Remove(uint32_t slot) = 0;
