@@ -1,7 +1,9 @@
 // The dedup worker on a real broker, killed with SIGKILL mid-stream and
 // restarted: its state comes back from the changelog, re-sends of stories
 // seen before the crash are still caught, and wire.unique holds every new
-// story exactly once.
+// story exactly once. Once with the state in memory, once on disk
+// (--state_dir), where the killed worker leaves its database behind.
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <random>
@@ -64,7 +66,9 @@ std::vector<TestRecord> Records(int first, int count) {
   return records;
 }
 
-TEST(DedupBrokerTest, RestoredStateCatchesResendsAfterKill9) {
+class DedupBrokerTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(DedupBrokerTest, RestoredStateCatchesResendsAfterKill9) {
   constexpr int kBefore = 1500, kAfter = 500, kResends = 300;
   auto in = testsupport::CreateUniqueTopic("stories", 3);
   auto out = testsupport::CreateUniqueTopic("unique", 3);
@@ -75,15 +79,26 @@ TEST(DedupBrokerTest, RestoredStateCatchesResendsAfterKill9) {
   ASSERT_TRUE(in.ok() && out.ok() && dlq.ok() && dups.ok() && state.ok());
 
   const int port = testsupport::FreePort();
-  testsupport::WorkerProcess worker(
-      testsupport::WorkerBinary("dedup"),
-      {absl::StrCat("--bootstrap=", *testsupport::BootstrapServers()),
-       absl::StrCat("--input=", *in), absl::StrCat("--output=", *out),
-       absl::StrCat("--dlq=", *dlq), absl::StrCat("--group=", *in, ".group"),
-       absl::StrCat("--duplicates_topic=", *dups),
-       absl::StrCat("--changelog_topic=", *state), "--on_duplicate=route",
-       "--batch_records=200", absl::StrCat("--http=127.0.0.1:", port),
-       "--kafka=session.timeout.ms=6000", "--kafka=heartbeat.interval.ms=500"});
+  std::vector<std::string> flags = {
+      absl::StrCat("--bootstrap=", *testsupport::BootstrapServers()),
+      absl::StrCat("--input=", *in),
+      absl::StrCat("--output=", *out),
+      absl::StrCat("--dlq=", *dlq),
+      absl::StrCat("--group=", *in, ".group"),
+      absl::StrCat("--duplicates_topic=", *dups),
+      absl::StrCat("--changelog_topic=", *state),
+      "--on_duplicate=route",
+      "--batch_records=200",
+      absl::StrCat("--http=127.0.0.1:", port),
+      "--kafka=session.timeout.ms=6000",
+      "--kafka=heartbeat.interval.ms=500"};
+  const bool on_disk = GetParam();
+  if (on_disk) {
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    flags.push_back(absl::StrCat("--state_dir=", tmp != nullptr ? tmp : "/tmp",
+                                 "/dedup-state-", *in));
+  }
+  testsupport::WorkerProcess worker(testsupport::WorkerBinary("dedup"), flags);
   ASSERT_TRUE(worker.Start().ok());
   // Stories arrive in chunks; the worker dies half-way through them.
   for (int first = 0; first < kBefore; first += 150) {
@@ -166,6 +181,12 @@ TEST(DedupBrokerTest, RestoredStateCatchesResendsAfterKill9) {
   }
   EXPECT_NE(worker.Log().find("restored"), std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(StateInMemoryAndOnDisk, DedupBrokerTest,
+                         ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "OnDisk" : "InMemory";
+                         });
 
 }  // namespace
 }  // namespace wirestream

@@ -20,8 +20,16 @@ ABSL_FLAG(std::string, changelog_topic, "wire.dedup.state",
 ABSL_FLAG(int, window_hours, 72,
           "How long a story is remembered, by event time.");
 ABSL_FLAG(int64_t, memory_budget_mb, 512,
-          "Memory for remembered stories, shared by the assigned partitions; "
-          "the oldest are forgotten first.");
+          "Memory for remembered stories (with --state_dir: disk), shared by "
+          "the assigned partitions; the oldest are forgotten first.");
+ABSL_FLAG(std::string, state_dir, "",
+          "Keep the remembered stories on disk, in a RocksDB database per "
+          "partition under this directory, instead of in memory: a few bytes "
+          "of memory a story instead of ~370, at several times the CPU per "
+          "story. Wiped at start; the changelog restores it.");
+ABSL_FLAG(int64_t, disk_cache_mb, 32,
+          "With --state_dir: memory for each partition's database cache and "
+          "write buffers.");
 
 int main(int argc, char** argv) {
   using wirestream::stages::dedup::DedupStage;
@@ -47,6 +55,9 @@ int main(int argc, char** argv) {
         config.dedup.window = absl::Hours(absl::GetFlag(FLAGS_window_hours));
         config.dedup.memory_budget_bytes = absl::GetFlag(FLAGS_memory_budget_mb)
                                            << 20;
+        config.dedup.state_dir = absl::GetFlag(FLAGS_state_dir);
+        config.dedup.disk_cache_bytes = absl::GetFlag(FLAGS_disk_cache_mb)
+                                        << 20;
         auto stage = DedupStage::Create(config);
         if (!stage.ok()) return stage.status();
         return std::unique_ptr<wirestream::runtime::Stage>(*std::move(stage));

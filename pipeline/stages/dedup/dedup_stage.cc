@@ -73,7 +73,11 @@ absl::StatusOr<DedupStage::PartitionState*> DedupStage::StateFor(
     int32_t partition) {
   auto it = partitions_.find(partition);
   if (it != partitions_.end()) return &it->second;
-  auto dedup = Deduplicator::Create(config_.dedup);
+  DeduplicatorConfig config = config_.dedup;
+  if (!config.state_dir.empty()) {
+    config.state_dir = absl::StrCat(config.state_dir, "/partition-", partition);
+  }
+  auto dedup = Deduplicator::Create(config);
   if (!dedup.ok()) return dedup.status();
   PartitionState state;
   state.dedup = *std::move(dedup);
@@ -127,6 +131,7 @@ absl::Status DedupStage::OnPartitionsRevoked(
     gone.entries = 0;
     gone.bytes = 0;
     gone.allocated_bytes = 0;
+    gone.disk_bytes = 0;
     retired_ += gone;
     partitions_.erase(it);
   }

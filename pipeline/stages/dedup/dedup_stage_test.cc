@@ -1,5 +1,7 @@
 #include "pipeline/stages/dedup/dedup_stage.h"
 
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -317,9 +319,19 @@ Story Flood(absl::string_view id, absl::Time t = kT0) {
       .Build();
 }
 
-TEST(DedupStageTest, RestartRestoresStateFromTheChangelog) {
+// A stage whose partitions keep their state on disk, under TEST_TMPDIR.
+DedupStageConfig OnDisk(const std::string& name) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  DedupStageConfig config;
+  config.dedup.state_dir =
+      absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/", name);
+  return config;
+}
+
+void ExpectRestartRestoresStateFromTheChangelog(
+    DedupStageConfig first_config, DedupStageConfig second_config) {
   FakeChangelog changelog;
-  auto first = MakeStage();
+  auto first = MakeStage(first_config);
   first->AttachChangelog(&changelog);
   ASSERT_TRUE(
       first->OnPartitionsAssigned({{"wire.stories", 0}, {"wire.stories", 1}})
@@ -332,7 +344,7 @@ TEST(DedupStageTest, RestartRestoresStateFromTheChangelog) {
   EXPECT_THAT(changelog.log(1), SizeIs(1));
 
   // Restart: a new stage restores partition 0 before its first record.
-  auto second = MakeStage();
+  auto second = MakeStage(second_config);
   second->AttachChangelog(&changelog);
   ASSERT_TRUE(second->OnPartitionsAssigned({{"wire.stories", 0}}).ok());
   EXPECT_EQ(changelog.replays(), 3);
@@ -361,6 +373,20 @@ TEST(DedupStageTest, RestartRestoresStateFromTheChangelog) {
   EXPECT_EQ(changelog.replays(), 4);
   EXPECT_EQ(
       second->stats().state.verdicts[wirestream::v1::DEDUP_KIND_DUPLICATE], 2);
+}
+
+TEST(DedupStageTest, RestartRestoresStateFromTheChangelog) {
+  ExpectRestartRestoresStateFromTheChangelog({}, {});
+}
+
+TEST(DedupStageTest, RestartRestoresStateOnDiskFromTheChangelog) {
+  // Two workers, each with its own state directory.
+  ExpectRestartRestoresStateFromTheChangelog(OnDisk("first"), OnDisk("second"));
+  const std::string partition_dir =
+      OnDisk("second").dedup.state_dir + "/partition-0";
+  // Closed stages leave no database behind.
+  EXPECT_TRUE(!std::filesystem::exists(partition_dir) ||
+              std::filesystem::is_empty(partition_dir));
 }
 
 TEST(DedupStageTest, RevokeDropsThePartitionsStateButKeepsCounters) {
@@ -477,9 +503,9 @@ namespace {
 
 // Regression: a batch the runner aborted is processed again; the stage must
 // not call its own uncommitted stories duplicates of themselves.
-TEST(DedupStageAbortTest, AbortedBatchIsForgottenAndJudgedAgainAsNew) {
+void ExpectAbortedBatchIsForgotten(DedupStageConfig config) {
   FakeChangelog changelog;  // Nothing committed: the changelog stays empty.
-  auto stage = MakeStage();
+  auto stage = MakeStage(config);
   stage->AttachChangelog(&changelog);
   ASSERT_TRUE(stage->OnPartitionsAssigned({{"wire.stories", 0}}).ok());
   ASSERT_TRUE(stage->Process(Record(Quake("rtr-q-1", "reuters", "q-1"))).ok());
@@ -492,6 +518,15 @@ TEST(DedupStageAbortTest, AbortedBatchIsForgottenAndJudgedAgainAsNew) {
   ASSERT_THAT(stories, SizeIs(1));
   EXPECT_EQ(ParseDeduped(*stories[0]).verdict().kind(),
             wirestream::v1::DEDUP_KIND_NEW);
+}
+
+TEST(DedupStageAbortTest, AbortedBatchIsForgottenAndJudgedAgainAsNew) {
+  ExpectAbortedBatchIsForgotten({});
+}
+
+TEST(DedupStageAbortTest, AbortedBatchIsForgottenOnDisk) {
+  // The partition's database is closed and opened again, empty.
+  ExpectAbortedBatchIsForgotten(OnDisk("aborted"));
 }
 
 // Regression: an aborted batch's stories are judged again; each story's
