@@ -42,6 +42,21 @@ DedupMetrics::DedupMetrics(prometheus::Registry& registry) {
                     "assigned partitions.")
                 .Register(registry)
                 .Add({{"stage", "dedup"}});
+  memory_bytes_ = &prometheus::BuildGauge()
+                       .Name("wirestream_dedup_state_memory_bytes")
+                       .Help(
+                           "Memory the state holds: its tables, or with the "
+                           "state on disk its database cache and write "
+                           "buffers; summed over assigned partitions.")
+                       .Register(registry)
+                       .Add({{"stage", "dedup"}});
+  disk_bytes_ = &prometheus::BuildGauge()
+                     .Name("wirestream_dedup_state_disk_bytes")
+                     .Help(
+                         "Bytes of the state's database files (0 with the "
+                         "state in memory), summed over assigned partitions.")
+                     .Register(registry)
+                     .Add({{"stage", "dedup"}});
   auto& evictions = prometheus::BuildCounter()
                         .Name("wirestream_dedup_evictions_total")
                         .Help(
@@ -74,6 +89,8 @@ void DedupMetrics::Update(const DedupStats& state) {
   Advance(restored_entries_, state.restored_entries, last_.restored_entries);
   entries_->Set(static_cast<double>(state.entries));
   bytes_->Set(static_cast<double>(state.bytes));
+  memory_bytes_->Set(static_cast<double>(state.allocated_bytes));
+  disk_bytes_->Set(static_cast<double>(state.disk_bytes));
   // Counters only go up: after an aborted batch's verdicts are taken back,
   // its stories' second judging counts only beyond what was exported.
   for (size_t k = 0; k < verdicts_.size(); ++k) {

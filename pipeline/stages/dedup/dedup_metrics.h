@@ -8,6 +8,8 @@
 //       near_duplicate|kill"}           stories judged, by verdict;
 //   wirestream_dedup_state_entries      window entries held, all partitions;
 //   wirestream_dedup_state_bytes        bytes those entries account for;
+//   wirestream_dedup_state_memory_bytes memory the state holds;
+//   wirestream_dedup_state_disk_bytes   its database files (state on disk);
 //   wirestream_dedup_evictions_total{reason="expired|budget"};
 //   wirestream_dedup_restore_duration_seconds   changelog restores (histogram);
 //   wirestream_dedup_restored_entries_total.
@@ -46,6 +48,8 @@ class DedupMetrics {
       verdicts_{};
   prometheus::Gauge* entries_ = nullptr;
   prometheus::Gauge* bytes_ = nullptr;
+  prometheus::Gauge* memory_bytes_ = nullptr;
+  prometheus::Gauge* disk_bytes_ = nullptr;
   prometheus::Counter* expired_ = nullptr;
   prometheus::Counter* budget_ = nullptr;
   prometheus::Counter* restored_entries_ = nullptr;

@@ -299,6 +299,10 @@ TEST(DedupStageMetricsTest, VerdictsAndStateSizeAreReadBackExactly) {
             stats.state.entries);
   EXPECT_EQ(MetricValue(registry, "wirestream_dedup_state_bytes"),
             stats.state.bytes);
+  EXPECT_EQ(MetricValue(registry, "wirestream_dedup_state_memory_bytes"),
+            stats.state.allocated_bytes);
+  EXPECT_GT(stats.state.allocated_bytes, 0);
+  EXPECT_EQ(MetricValue(registry, "wirestream_dedup_state_disk_bytes"), 0);
   EXPECT_GT(stats.state.entries, 0);
   EXPECT_EQ(MetricValue(registry, "wirestream_dedup_evictions_total", "reason",
                         "budget"),

@@ -579,7 +579,7 @@ void Deduplicator::ExpireAndEvict(std::vector<StateChange>* changes) {
       by_minute_.erase(oldest);
     }
   }
-  while ((store_->bytes().accounted > config_.memory_budget_bytes ||
+  while ((store_->accounted_bytes() > config_.memory_budget_bytes ||
           live_entries_ >= kMaxEntries) &&
          !by_minute_.empty()) {
     auto oldest = by_minute_.begin();

@@ -81,6 +81,7 @@ class DiskEntryStore : public EntryStore {
   bool ClusterKilled(uint32_t cluster) override;
   void SetClusterKilled(uint32_t cluster, bool killed) override;
 
+  int64_t accounted_bytes() const override { return accounted_bytes_; }
   StoreBytes bytes() override;
 
  private:

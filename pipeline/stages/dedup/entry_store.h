@@ -126,6 +126,8 @@ class EntryStore {
   virtual bool ClusterKilled(uint32_t cluster) = 0;
   virtual void SetClusterKilled(uint32_t cluster, bool killed) = 0;
 
+  // What the memory budget is held to (StoreBytes::accounted), cheaply.
+  virtual int64_t accounted_bytes() const = 0;
   virtual StoreBytes bytes() = 0;
 };
 

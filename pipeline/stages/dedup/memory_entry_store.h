@@ -46,6 +46,7 @@ class MemoryEntryStore : public EntryStore {
   bool ClusterKilled(uint32_t cluster) override;
   void SetClusterKilled(uint32_t cluster, bool killed) override;
 
+  int64_t accounted_bytes() const override { return accounted_bytes_; }
   StoreBytes bytes() override;
 
  private:
