@@ -94,6 +94,23 @@ rocksdb::WriteOptions NoLog() {
   return w;
 }
 
+// An E record: the header's and sketches' bytes as they are in memory (the
+// database never outlives the process that wrote it), the signature, the
+// own id.
+std::string EncodeEntry(const EntryHeader& header,
+                        absl::Span<const uint8_t> signature,
+                        const EntitySketch& numbers, const EntitySketch& names,
+                        absl::string_view own_id) {
+  std::string value(sizeof(EntryHeader), '\0');
+  std::memcpy(value.data(), &header, sizeof(EntryHeader));
+  value.append(reinterpret_cast<const char*>(signature.data()),
+               signature.size());
+  value.append(reinterpret_cast<const char*>(&numbers), sizeof(EntitySketch));
+  value.append(reinterpret_cast<const char*>(&names), sizeof(EntitySketch));
+  value.append(own_id.data(), own_id.size());
+  return value;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<DiskEntryStore>> DiskEntryStore::Open(
@@ -143,21 +160,6 @@ void DiskEntryStore::Write(rocksdb::WriteBatch* batch, bool changes_index) {
   db_->Write(NoLog(), batch);
 }
 
-std::string DiskEntryStore::EncodeEntry(const EntryHeader& header,
-                                        absl::Span<const uint8_t> signature,
-                                        const EntitySketch& numbers,
-                                        const EntitySketch& names,
-                                        absl::string_view own_id) {
-  std::string value(sizeof(EntryHeader), '\0');
-  std::memcpy(value.data(), &header, sizeof(EntryHeader));
-  value.append(reinterpret_cast<const char*>(signature.data()),
-               signature.size());
-  value.append(reinterpret_cast<const char*>(&numbers), sizeof(EntitySketch));
-  value.append(reinterpret_cast<const char*>(&names), sizeof(EntitySketch));
-  value.append(own_id.data(), own_id.size());
-  return value;
-}
-
 uint32_t DiskEntryStore::Add(const EntryHeader& header,
                              absl::Span<const uint8_t> signature,
                              const EntitySketch& numbers,
@@ -192,7 +194,7 @@ uint32_t DiskEntryStore::Add(const EntryHeader& header,
 }
 
 std::vector<std::string> DiskEntryStore::IndexKeys(
-    uint32_t slot, const EntryView& entry, bool only_indexed_bands) const {
+    uint32_t slot, const EntryView& entry) const {
   std::vector<std::string> keys;
   const EntryHeader& h = entry.header;
   if (h.source_story_key != 0) {
@@ -203,9 +205,7 @@ std::vector<std::string> DiskEntryStore::IndexKeys(
   }
   if (entry.signature != nullptr) {
     for (int band = 0; band < options_.bands; ++band) {
-      if (only_indexed_bands && !(h.indexed_bands & (uint32_t{1} << band))) {
-        continue;
-      }
+      if (!(h.indexed_bands & (uint32_t{1} << band))) continue;
       keys.push_back(
           IndexKey(IndexPrefix('B', static_cast<uint8_t>(band),
                                BandKeyOf(entry.signature, band, options_.rows)),
@@ -232,12 +232,8 @@ void DiskEntryStore::Index(uint32_t slot, int max_bucket_entries) {
   }
   h.indexed_bands = 0;
   if (e.signature != nullptr) {
-    // Copy what the bucket scans below would overwrite.
-    const std::vector<uint8_t> signature(e.signature,
-                                         e.signature + num_hashes_);
     for (int band = 0; band < options_.bands; ++band) {
-      const uint64_t band_key =
-          BandKeyOf(signature.data(), band, options_.rows);
+      const uint64_t band_key = BandKeyOf(e.signature, band, options_.rows);
       const auto prefix =
           IndexPrefix('B', static_cast<uint8_t>(band), band_key);
       if (max_bucket_entries > 0) {
@@ -279,7 +275,7 @@ void DiskEntryStore::Remove(uint32_t slot) {
   rocksdb::WriteBatch batch;
   if (e.header.flags & kEntryIndexed) {
     int64_t bytes = kRecordKeySize + static_cast<int64_t>(entry_value_.size());
-    for (const std::string& key : IndexKeys(slot, e, true)) {
+    for (const std::string& key : IndexKeys(slot, e)) {
       batch.SingleDelete(key);
       bytes += kIndexKeySize;
     }

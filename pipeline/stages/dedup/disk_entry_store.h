@@ -103,13 +103,9 @@ class DiskEntryStore : public EntryStore {
   void Decode(uint32_t slot, std::string value);
   const ClusterRecord& LoadCluster(uint32_t cluster);
   void StoreCluster(uint32_t cluster, const ClusterRecord& record);
-  std::string EncodeEntry(const EntryHeader& header,
-                          absl::Span<const uint8_t> signature,
-                          const EntitySketch& numbers,
-                          const EntitySketch& names, absl::string_view own_id);
-  // The entry's index keys, given its header and signature.
-  std::vector<std::string> IndexKeys(uint32_t slot, const EntryView& entry,
-                                     bool only_indexed_bands) const;
+  // The keys under which an indexed entry is indexed.
+  std::vector<std::string> IndexKeys(uint32_t slot,
+                                     const EntryView& entry) const;
 
   DiskStoreOptions options_;
   int num_hashes_;
