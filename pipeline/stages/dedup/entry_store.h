@@ -7,7 +7,8 @@
 //     370 bytes an entry; the fastest.
 //   - DiskEntryStore (disk_entry_store.h): everything in a local RocksDB
 //     database, with memory only for its cache and write buffers; a few
-//     bytes of memory an entry, at several times the CPU per story.
+//     bytes of memory an entry, at ~19 times the CPU per story with 1M
+//     entries.
 // The Deduplicator decides; a store only keeps and finds.
 //
 // Entries and clusters are named by 32-bit slots that the store hands out
