@@ -3,7 +3,6 @@
 // seen before the crash are still caught, and wire.unique holds every new
 // story exactly once. Once with the state in memory, once on disk
 // (--state_dir), where the killed worker leaves its database behind.
-#include <cstdlib>
 #include <map>
 #include <optional>
 #include <random>
@@ -94,9 +93,8 @@ TEST_P(DedupBrokerTest, RestoredStateCatchesResendsAfterKill9) {
       "--kafka=heartbeat.interval.ms=500"};
   const bool on_disk = GetParam();
   if (on_disk) {
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    flags.push_back(absl::StrCat("--state_dir=", tmp != nullptr ? tmp : "/tmp",
-                                 "/dedup-state-", *in));
+    flags.push_back(absl::StrCat("--state_dir=", ::testing::TempDir(),
+                                 "dedup-state-", *in));
   }
   testsupport::WorkerProcess worker(testsupport::WorkerBinary("dedup"), flags);
   ASSERT_TRUE(worker.Start().ok());

@@ -1,6 +1,5 @@
 #include "pipeline/stages/dedup/dedup_stage.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -323,12 +322,11 @@ Story Flood(absl::string_view id, absl::Time t = kT0) {
       .Build();
 }
 
-// A stage whose partitions keep their state on disk, under TEST_TMPDIR.
+// A stage whose partitions keep their state on disk, in the test's
+// temporary directory.
 DedupStageConfig OnDisk(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
   DedupStageConfig config;
-  config.dedup.state_dir =
-      absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/", name);
+  config.dedup.state_dir = ::testing::TempDir() + name;
   return config;
 }
 

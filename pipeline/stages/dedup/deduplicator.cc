@@ -221,10 +221,13 @@ std::string Deduplicator::EntryKey(uint32_t slot) {
   return absl::StrCat(domains_[domain], "/", StoryId(slot));
 }
 
-std::string Deduplicator::Serialize(uint32_t slot) {
+std::string Deduplicator::Serialize(const EntryHeader& h,
+                                    absl::Span<const uint8_t> signature,
+                                    const EntitySketch& numbers,
+                                    const EntitySketch& names,
+                                    absl::string_view story_id,
+                                    absl::string_view cluster_id) const {
   DedupStateEntry out;
-  const EntryView& e = store_->Get(slot);
-  const EntryHeader h = e.header;
   out.set_domain(domains_[h.domain]);
   out.set_kind(static_cast<DedupKind>(h.kind));
   out.mutable_event_time()->set_seconds(h.event_time);
@@ -233,21 +236,18 @@ std::string Deduplicator::Serialize(uint32_t slot) {
   out.set_version(h.version);
   out.set_text_key(h.text_key);
   out.set_fingerprint_scheme(fingerprinter_->scheme());
-  if (h.flags & kEntryComparable) {
-    out.set_minhash(reinterpret_cast<const char*>(e.signature), num_hashes_);
+  if (!signature.empty()) {
+    out.set_minhash(reinterpret_cast<const char*>(signature.data()),
+                    signature.size());
   }
   out.set_shingle_count(h.shingle_count);
   out.set_word_count(h.word_count);
-  for (uint16_t x : e.numbers.view()) out.add_number_sketch(x);
-  out.set_number_count(e.numbers.count);
-  for (uint16_t x : e.names.view()) out.add_name_sketch(x);
-  out.set_name_count(e.names.count);
-  if (h.flags & kEntryRoot) {
-    out.set_story_id(std::string(store_->ClusterId(h.cluster)));
-  } else {
-    out.set_story_id(std::string(e.own_id));
-    out.set_cluster_id(std::string(store_->ClusterId(h.cluster)));
-  }
+  for (uint16_t x : numbers.view()) out.add_number_sketch(x);
+  out.set_number_count(numbers.count);
+  for (uint16_t x : names.view()) out.add_name_sketch(x);
+  out.set_name_count(names.count);
+  out.set_story_id(std::string(story_id));
+  if (story_id != cluster_id) out.set_cluster_id(std::string(cluster_id));
   return out.SerializeAsString();
 }
 
@@ -325,14 +325,15 @@ DedupVerdict Deduplicator::Judge(const Story& story, absl::Time record_time,
   h.domain = domain;
   h.kind = static_cast<uint8_t>(match.kind);
   h.flags = kEntryLive;
-  const bool root = store_->ClusterId(cluster) == story.id();
+  const std::string cluster_id(store_->ClusterId(cluster));
+  const bool root = cluster_id == story.id();
   if (root) h.flags |= kEntryRoot;
+  const absl::Span<const uint8_t> signature =
+      fp.minhash.size() == static_cast<size_t>(num_hashes_)
+          ? absl::MakeConstSpan(fp.minhash)
+          : absl::Span<const uint8_t>();
   const uint32_t slot =
-      store_->Add(h,
-                  fp.minhash.size() == static_cast<size_t>(num_hashes_)
-                      ? absl::MakeConstSpan(fp.minhash)
-                      : absl::Span<const uint8_t>(),
-                  fp.numbers, fp.names, root ? "" : story.id());
+      store_->Add(h, signature, fp.numbers, fp.names, root ? "" : story.id());
   if (match.kind == wirestream::v1::DEDUP_KIND_KILL) {
     store_->SetClusterKilled(cluster, true);
   } else if (match.kind == wirestream::v1::DEDUP_KIND_UPDATE) {
@@ -341,7 +342,9 @@ DedupVerdict Deduplicator::Judge(const Story& story, absl::Time record_time,
   store_->Index(slot, config_.max_bucket_entries);
   AddToTimeOrder(slot, event_time);
   ++live_entries_;
-  changes->push_back({EntryKey(slot), Serialize(slot)});
+  changes->push_back(
+      {absl::StrCat(domains_[domain], "/", story.id()),
+       Serialize(h, signature, fp.numbers, fp.names, story.id(), cluster_id)});
   ExpireAndEvict(changes);
   return verdict;
 }

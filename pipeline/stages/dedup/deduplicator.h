@@ -243,7 +243,12 @@ class Deduplicator {
   uint16_t DomainIndex(absl::string_view domain);
   std::string StoryId(uint32_t slot);
   std::string EntryKey(uint32_t slot);
-  std::string Serialize(uint32_t slot);
+  // Returns the changelog value of an entry (a DedupStateEntry).
+  std::string Serialize(const EntryHeader& header,
+                        absl::Span<const uint8_t> signature,
+                        const EntitySketch& numbers, const EntitySketch& names,
+                        absl::string_view story_id,
+                        absl::string_view cluster_id) const;
 
   Match FindMatch(const wirestream::v1::Story& story, uint16_t domain,
                   uint64_t source_story_key, uint32_t source_key,

@@ -271,29 +271,37 @@ World& TheWorld() {
   return *world;
 }
 
-void BM_JudgeWithFullWindow(benchmark::State& state) {
-  World& world = TheWorld();
+// Judges TheWorld()'s stories with `dedup`, one a benchmark iteration, and
+// reports the entries, the candidates compared per story and the
+// near-duplicates found; returns the state's stats after.
+DedupStats JudgeStories(Deduplicator& dedup, benchmark::State& state) {
+  const std::vector<Story>& stories = TheWorld().to_judge;
   std::vector<StateChange> changes;
-  const DedupStats before = world.dedup->stats();
+  const DedupStats before = dedup.stats();
   size_t next = 0;
   for (auto _ : state) {
     changes.clear();
-    benchmark::DoNotOptimize(
-        world.dedup->Judge(world.to_judge[next++ % world.to_judge.size()],
-                           absl::UnixEpoch(), &changes));
+    benchmark::DoNotOptimize(dedup.Judge(stories[next++ % stories.size()],
+                                         absl::UnixEpoch(), &changes));
   }
-  const DedupStats after = world.dedup->stats();
+  const DedupStats after = dedup.stats();
   state.SetItemsProcessed(state.iterations());
   state.counters["entries"] = static_cast<double>(after.entries);
-  state.counters["bytes_per_entry"] = after.bytes_per_entry();
-  state.counters["allocated_per_entry"] =
-      static_cast<double>(after.allocated_bytes) / after.entries;
   state.counters["candidates_per_story"] =
       static_cast<double>(after.candidates - before.candidates) /
       state.iterations();
   state.counters["near_duplicates"] = static_cast<double>(
       after.verdicts[wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE] -
       before.verdicts[wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE]);
+  return after;
+}
+
+void BM_JudgeWithFullWindow(benchmark::State& state) {
+  World& world = TheWorld();
+  const DedupStats after = JudgeStories(*world.dedup, state);
+  state.counters["bytes_per_entry"] = after.bytes_per_entry();
+  state.counters["allocated_per_entry"] =
+      static_cast<double>(after.allocated_bytes) / after.entries;
   state.counters["fill_seconds"] = absl::ToDoubleSeconds(world.fill_time);
 }
 BENCHMARK(BM_JudgeWithFullWindow)
@@ -349,16 +357,29 @@ void BM_BackgroundResemblance(benchmark::State& state) {
 }
 BENCHMARK(BM_BackgroundResemblance)->Iterations(1);
 
+// Replays TheWorld()'s changelog into `dedup`, showing progress.
+void RestoreWindow(Deduplicator& dedup) {
+  const auto& changelog = TheWorld().changelog;
+  const absl::Time start = absl::Now();
+  size_t done = 0;
+  for (const auto& [key, value] : changelog) {
+    dedup.Restore(key, value);
+    if (++done % 200000 == 0) {
+      std::fprintf(stderr, "restored %zu of %zu entries in %.0f s\n", done,
+                   changelog.size(),
+                   absl::ToDoubleSeconds(absl::Now() - start));
+    }
+  }
+  std::vector<StateChange> dropped;
+  dedup.FinishRestore(&dropped);
+}
+
 void BM_Restore(benchmark::State& state) {
   World& world = TheWorld();
   for (auto _ : state) {
     auto restored = *Deduplicator::Create(
         DeduplicatorConfig{.memory_budget_bytes = int64_t{8} << 30});
-    std::vector<StateChange> dropped;
-    for (const auto& [key, value] : world.changelog) {
-      restored->Restore(key, value);
-    }
-    restored->FinishRestore(&dropped);
+    RestoreWindow(*restored);
     state.counters["entries"] = static_cast<double>(restored->stats().entries);
     state.counters["changelog_records"] =
         static_cast<double>(world.changelog.size());
@@ -380,7 +401,7 @@ struct DiskWorld {
   int64_t resident_growth = 0;
 
   DiskWorld() {
-    World& world = TheWorld();
+    TheWorld();  // built first, so that its memory is not counted below
     DeduplicatorConfig config;
     config.memory_budget_bytes = int64_t{8} << 30;
     const char* dir = std::getenv("DEDUP_BENCH_STATE_DIR");
@@ -392,17 +413,7 @@ struct DiskWorld {
     const int64_t resident_before = ResidentBytes();
     dedup = *Deduplicator::Create(config);
     const absl::Time start = absl::Now();
-    size_t done = 0;
-    for (const auto& [key, value] : world.changelog) {
-      dedup->Restore(key, value);
-      if (++done % 200000 == 0) {
-        std::fprintf(stderr, "restored %zu of %zu entries to disk in %.0f s\n",
-                     done, world.changelog.size(),
-                     absl::ToDoubleSeconds(absl::Now() - start));
-      }
-    }
-    std::vector<StateChange> dropped;
-    dedup->FinishRestore(&dropped);
+    RestoreWindow(*dedup);
     restore_time = absl::Now() - start;
     resident_growth = ResidentBytes() - resident_before;
     std::fprintf(stderr, "disk state ready: %.0f s, %lld entries\n",
@@ -417,31 +428,13 @@ DiskWorld& TheDiskWorld() {
 }
 
 void BM_DiskJudgeWithFullWindow(benchmark::State& state) {
-  World& world = TheWorld();
   DiskWorld& disk = TheDiskWorld();
-  std::vector<StateChange> changes;
-  const DedupStats before = disk.dedup->stats();
-  size_t next = 0;
-  for (auto _ : state) {
-    changes.clear();
-    benchmark::DoNotOptimize(
-        disk.dedup->Judge(world.to_judge[next++ % world.to_judge.size()],
-                          absl::UnixEpoch(), &changes));
-  }
-  const DedupStats after = disk.dedup->stats();
+  const DedupStats after = JudgeStories(*disk.dedup, state);
   const double entries = static_cast<double>(after.entries);
-  state.SetItemsProcessed(state.iterations());
-  state.counters["entries"] = entries;
   state.counters["memory_per_entry"] = after.allocated_bytes / entries;
   state.counters["resident_growth_per_entry"] = disk.resident_growth / entries;
   state.counters["disk_per_entry"] = after.disk_bytes / entries;
   state.counters["written_per_entry"] = after.bytes / entries;
-  state.counters["candidates_per_story"] =
-      static_cast<double>(after.candidates - before.candidates) /
-      state.iterations();
-  state.counters["near_duplicates"] = static_cast<double>(
-      after.verdicts[wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE] -
-      before.verdicts[wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE]);
   state.counters["restore_seconds"] = absl::ToDoubleSeconds(disk.restore_time);
 }
 BENCHMARK(BM_DiskJudgeWithFullWindow)

@@ -168,22 +168,9 @@ uint32_t DiskEntryStore::Add(const EntryHeader& header,
                              const EntitySketch& numbers,
                              const EntitySketch& names,
                              absl::string_view own_id) {
-  uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = next_slot_++;
-  }
-  EntryHeader h = header;
-  h.indexed_bands = 0;
-  h.flags = static_cast<uint8_t>(h.flags & ~kEntryIndexed);
+  const uint32_t slot = slots_.Take();
   const bool comparable = signature.size() == static_cast<size_t>(num_hashes_);
-  if (comparable) {
-    h.flags |= kEntryComparable;
-  } else {
-    h.flags = static_cast<uint8_t>(h.flags & ~kEntryComparable);
-  }
+  const EntryHeader h = AddedHeader(header, comparable);
   std::string value =
       EncodeEntry(h, comparable ? signature : absl::Span<const uint8_t>(),
                   numbers, names, own_id);
@@ -197,21 +184,20 @@ uint32_t DiskEntryStore::Add(const EntryHeader& header,
 }
 
 std::vector<std::string> DiskEntryStore::IndexKeys(
-    uint32_t slot, const EntryView& entry) const {
+    uint32_t slot, const EntryHeader& h, const uint8_t* signature) const {
   std::vector<std::string> keys;
-  const EntryHeader& h = entry.header;
   if (h.source_story_key != 0) {
     keys.push_back(IndexKey(IndexPrefix('S', 0, h.source_story_key), slot));
   }
   if (h.text_key != 0) {
     keys.push_back(IndexKey(IndexPrefix('T', 0, h.text_key), slot));
   }
-  if (entry.signature != nullptr) {
+  if (signature != nullptr) {
     for (int band = 0; band < options_.bands; ++band) {
       if (!(h.indexed_bands & (uint32_t{1} << band))) continue;
       keys.push_back(
           IndexKey(IndexPrefix('B', static_cast<uint8_t>(band),
-                               BandKeyOf(entry.signature, band, options_.rows)),
+                               BandKeyOf(signature, band, options_.rows)),
                    slot));
     }
   }
@@ -223,34 +209,27 @@ void DiskEntryStore::Index(uint32_t slot, int max_bucket_entries) {
   const EntryView& e = Get(slot);
   if (e.header.flags & kEntryIndexed) return;
   EntryHeader h = e.header;
-  rocksdb::WriteBatch batch;
-  int64_t bytes = kRecordKeySize + static_cast<int64_t>(entry_value_.size());
-  if (h.source_story_key != 0) {
-    batch.Put(IndexKey(IndexPrefix('S', 0, h.source_story_key), slot), "");
-    bytes += kIndexKeySize;
-  }
-  if (h.text_key != 0) {
-    batch.Put(IndexKey(IndexPrefix('T', 0, h.text_key), slot), "");
-    bytes += kIndexKeySize;
-  }
   h.indexed_bands = 0;
   if (e.signature != nullptr) {
     for (int band = 0; band < options_.bands; ++band) {
-      const uint64_t band_key = BandKeyOf(e.signature, band, options_.rows);
-      const auto prefix =
-          IndexPrefix('B', static_cast<uint8_t>(band), band_key);
       if (max_bucket_entries > 0) {
+        const uint64_t band_key = BandKeyOf(e.signature, band, options_.rows);
         const int count =
             band_counts_[band].second >= 0 &&
                     band_counts_[band].first == band_key
                 ? band_counts_[band].second
-                : Scan(prefix, max_bucket_entries, [](uint32_t) {});
+                : Scan(IndexPrefix('B', static_cast<uint8_t>(band), band_key),
+                       max_bucket_entries, [](uint32_t) {});
         if (count >= max_bucket_entries) continue;
       }
-      batch.Put(IndexKey(prefix, slot), "");
       h.indexed_bands |= uint32_t{1} << band;
-      bytes += kIndexKeySize;
     }
+  }
+  rocksdb::WriteBatch batch;
+  int64_t bytes = kRecordKeySize + static_cast<int64_t>(entry_value_.size());
+  for (const std::string& key : IndexKeys(slot, h, e.signature)) {
+    batch.Put(key, "");
+    bytes += kIndexKeySize;
   }
   h.flags |= kEntryIndexed;
   // Rewrite the record with its indexed bands.
@@ -265,7 +244,6 @@ void DiskEntryStore::IndexPending(int max_bucket_entries) {
   std::vector<uint32_t> pending;
   pending.swap(pending_);
   for (uint32_t slot : pending) {
-    if (slot >= next_slot_) continue;
     const uint8_t flags = Get(slot).header.flags;
     if ((flags & kEntryLive) && !(flags & kEntryIndexed)) {
       Index(slot, max_bucket_entries);
@@ -278,7 +256,7 @@ void DiskEntryStore::Remove(uint32_t slot) {
   rocksdb::WriteBatch batch;
   if (e.header.flags & kEntryIndexed) {
     int64_t bytes = kRecordKeySize + static_cast<int64_t>(entry_value_.size());
-    for (const std::string& key : IndexKeys(slot, e)) {
+    for (const std::string& key : IndexKeys(slot, e.header, e.signature)) {
       batch.SingleDelete(key);
       bytes += kIndexKeySize;
     }
@@ -286,7 +264,7 @@ void DiskEntryStore::Remove(uint32_t slot) {
   }
   batch.Delete(RecordKey('E', slot));
   Write(&batch, /*changes_index=*/true);
-  free_slots_.push_back(slot);
+  slots_.Give(slot);
 }
 
 const EntryView& DiskEntryStore::Get(uint32_t slot) {
@@ -408,13 +386,7 @@ void DiskEntryStore::StoreCluster(uint32_t cluster,
 }
 
 uint32_t DiskEntryStore::NewCluster(absl::string_view id) {
-  uint32_t cluster;
-  if (!free_clusters_.empty()) {
-    cluster = free_clusters_.back();
-    free_clusters_.pop_back();
-  } else {
-    cluster = next_cluster_++;
-  }
+  const uint32_t cluster = cluster_slots_.Take();
   StoreCluster(cluster, ClusterRecord{1, false, std::string(id)});
   accounted_bytes_ += kRecordKeySize + 5 + static_cast<int64_t>(id.size());
   return cluster;
@@ -438,7 +410,7 @@ bool DiskEntryStore::ReleaseCluster(uint32_t cluster) {
   rocksdb::WriteBatch batch;
   batch.Delete(RecordKey('C', cluster));
   Write(&batch, /*changes_index=*/false);
-  free_clusters_.push_back(cluster);
+  cluster_slots_.Give(cluster);
   return true;
 }
 
@@ -467,10 +439,8 @@ StoreBytes DiskEntryStore::bytes() {
         "rocksdb.estimate-table-readers-mem"}) {
     if (db_->GetIntProperty(property, &v)) memory += static_cast<int64_t>(v);
   }
-  memory +=
-      static_cast<int64_t>((free_slots_.capacity() + free_clusters_.capacity() +
-                            pending_.capacity()) *
-                           sizeof(uint32_t));
+  memory += slots_.allocated_bytes() + cluster_slots_.allocated_bytes() +
+            static_cast<int64_t>(pending_.capacity() * sizeof(uint32_t));
   b.memory = memory;
   if (db_->GetIntProperty("rocksdb.total-sst-files-size", &v)) {
     b.disk = static_cast<int64_t>(v);

@@ -103,9 +103,10 @@ class DiskEntryStore : public EntryStore {
   void Decode(uint32_t slot, std::string value);
   const ClusterRecord& LoadCluster(uint32_t cluster);
   void StoreCluster(uint32_t cluster, const ClusterRecord& record);
-  // The keys under which an indexed entry is indexed.
-  std::vector<std::string> IndexKeys(uint32_t slot,
-                                     const EntryView& entry) const;
+  // The index keys of an entry: its exact keys and the bands in
+  // header.indexed_bands.
+  std::vector<std::string> IndexKeys(uint32_t slot, const EntryHeader& header,
+                                     const uint8_t* signature) const;
 
   DiskStoreOptions options_;
   int num_hashes_;
@@ -113,10 +114,8 @@ class DiskEntryStore : public EntryStore {
   // One iterator serves the lookups between two writes.
   std::unique_ptr<rocksdb::Iterator> iterator_;
 
-  uint32_t next_slot_ = 0;
-  std::vector<uint32_t> free_slots_;
-  uint32_t next_cluster_ = 0;
-  std::vector<uint32_t> free_clusters_;
+  SlotAllocator slots_;
+  SlotAllocator cluster_slots_;
   // Slots added but not indexed yet.
   std::vector<uint32_t> pending_;
   // Entries read ahead by Prefetch, until the next write.

@@ -1,6 +1,5 @@
 #include "pipeline/stages/dedup/disk_entry_store.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -23,8 +22,7 @@ using ::wirestream::v1::Story;
 const absl::Time kT0 = absl::FromUnixSeconds(1732788000);
 
 std::string TempDir(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  return absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/", name);
+  return ::testing::TempDir() + name;
 }
 
 std::unique_ptr<DiskEntryStore> OpenStore(const std::string& name) {

@@ -18,6 +18,7 @@
 #define WIRESTREAM_PIPELINE_STAGES_DEDUP_ENTRY_STORE_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
@@ -131,6 +132,37 @@ class EntryStore {
   virtual int64_t accounted_bytes() const = 0;
   virtual StoreBytes bytes() = 0;
 };
+
+// Hands out 32-bit slots (of entries or clusters), freed ones first.
+class SlotAllocator {
+ public:
+  uint32_t Take() {
+    if (free_.empty()) return next_++;
+    const uint32_t slot = free_.back();
+    free_.pop_back();
+    return slot;
+  }
+  void Give(uint32_t slot) { free_.push_back(slot); }
+  // Slots handed out so far, freed or not: a new slot equals it.
+  uint32_t size() const { return next_; }
+  int64_t allocated_bytes() const {
+    return static_cast<int64_t>(free_.capacity() * sizeof(uint32_t));
+  }
+
+ private:
+  uint32_t next_ = 0;
+  std::vector<uint32_t> free_;
+};
+
+// Returns `header` as a store keeps a newly added entry: not indexed yet,
+// comparable when it comes with a signature.
+inline EntryHeader AddedHeader(EntryHeader header, bool has_signature) {
+  header.indexed_bands = 0;
+  header.flags = static_cast<uint8_t>(
+      (header.flags & ~(kEntryIndexed | kEntryComparable)) |
+      (has_signature ? kEntryComparable : 0));
+  return header;
+}
 
 // Returns the LSH key of band `band` of `signature`: its `rows` bytes.
 inline uint64_t BandKeyOf(const uint8_t* signature, int band, int rows) {

@@ -28,28 +28,19 @@ uint32_t MemoryEntryStore::Add(const EntryHeader& header,
                                const EntitySketch& numbers,
                                const EntitySketch& names,
                                absl::string_view own_id) {
-  uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<uint32_t>(headers_.size());
+  const uint32_t slot = slots_.Take();
+  if (slot == headers_.size()) {
     headers_.emplace_back();
     signatures_.resize(signatures_.size() + num_hashes_);
     numbers_.emplace_back();
     names_.emplace_back();
     ids_.emplace_back();
   }
-  EntryHeader& h = headers_[slot];
-  h = header;
-  h.indexed_bands = 0;
-  h.flags = static_cast<uint8_t>(h.flags & ~kEntryIndexed);
-  if (signature.size() == static_cast<size_t>(num_hashes_)) {
-    h.flags |= kEntryComparable;
+  const bool comparable = signature.size() == static_cast<size_t>(num_hashes_);
+  headers_[slot] = AddedHeader(header, comparable);
+  if (comparable) {
     std::copy(signature.begin(), signature.end(),
               signatures_.begin() + static_cast<size_t>(slot) * num_hashes_);
-  } else {
-    h.flags = static_cast<uint8_t>(h.flags & ~kEntryComparable);
   }
   numbers_[slot] = numbers;
   names_[slot] = names;
@@ -106,7 +97,7 @@ void MemoryEntryStore::Remove(uint32_t slot) {
   heap_bytes_ -= ids_[slot].heap_bytes();
   ids_[slot].Clear();
   h.flags = 0;
-  free_slots_.push_back(slot);
+  slots_.Give(slot);
 }
 
 const EntryView& MemoryEntryStore::Get(uint32_t slot) {
@@ -135,14 +126,8 @@ void MemoryEntryStore::ForEachInBand(int band, uint64_t band_key,
 }
 
 uint32_t MemoryEntryStore::NewCluster(absl::string_view id) {
-  uint32_t cluster;
-  if (!free_clusters_.empty()) {
-    cluster = free_clusters_.back();
-    free_clusters_.pop_back();
-  } else {
-    cluster = static_cast<uint32_t>(clusters_.size());
-    clusters_.emplace_back();
-  }
+  const uint32_t cluster = cluster_slots_.Take();
+  if (cluster == clusters_.size()) clusters_.emplace_back();
   Cluster& c = clusters_[cluster];
   c.id.Assign(id);
   c.refs = 1;
@@ -163,7 +148,7 @@ bool MemoryEntryStore::ReleaseCluster(uint32_t cluster) {
   accounted_bytes_ -= sizeof(Cluster) + c.id.heap_bytes();
   c.id.Clear();
   c.killed = false;
-  free_clusters_.push_back(cluster);
+  cluster_slots_.Give(cluster);
   return true;
 }
 
@@ -196,10 +181,9 @@ StoreBytes MemoryEntryStore::bytes() {
   int64_t allocated =
       headers_.capacity() * sizeof(EntryHeader) + signatures_.capacity() +
       (numbers_.capacity() + names_.capacity()) * sizeof(EntitySketch) +
-      ids_.capacity() * sizeof(PackedId) +
-      free_slots_.capacity() * sizeof(uint32_t) +
+      ids_.capacity() * sizeof(PackedId) + slots_.allocated_bytes() +
       clusters_.capacity() * sizeof(Cluster) +
-      free_clusters_.capacity() * sizeof(uint32_t) + heap_bytes_ +
+      cluster_slots_.allocated_bytes() + heap_bytes_ +
       source_index_.allocated_bytes() + text_index_.allocated_bytes();
   for (const auto& band : band_index_) allocated += band.allocated_bytes();
   b.memory = allocated;

@@ -89,9 +89,9 @@ class MemoryEntryStore : public EntryStore {
   std::vector<EntitySketch> names_;
   // Own id of entries that are not their cluster's first story.
   std::vector<PackedId> ids_;
-  std::vector<uint32_t> free_slots_;
+  SlotAllocator slots_;
   std::vector<Cluster> clusters_;
-  std::vector<uint32_t> free_clusters_;
+  SlotAllocator cluster_slots_;
   SlotIndex<KeyOfSource> source_index_;
   SlotIndex<KeyOfText> text_index_;
   std::vector<SlotIndex<KeyOfBand>> band_index_;

@@ -1,7 +1,6 @@
 // The disk store must judge exactly like the memory store: same verdicts,
 // same changelog, on every story of the evaluation set, live and after a
 // restore.
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -14,14 +13,9 @@
 namespace wirestream::stages::dedup {
 namespace {
 
-std::string StateDir(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  return absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/", name);
-}
-
 DeduplicatorConfig OnDisk(const std::string& name) {
   DeduplicatorConfig config;
-  config.state_dir = StateDir(name);
+  config.state_dir = ::testing::TempDir() + name;
   return config;
 }
 
