@@ -1,7 +1,9 @@
 // dedup_eval: scores the Deduplicator on dedup's evaluation set and prints
-// precision and recall per verdict (see ../README.md).
+// precision and recall per verdict; with --real, on the real-copy pairs
+// instead (see ../README.md).
 //
 //   bazel run //pipeline/stages/dedup/eval:dedup_eval -- --seed=2 --misjudged
+//   bazel run //pipeline/stages/dedup/eval:dedup_eval -- --real --misjudged
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -13,10 +15,14 @@
 #include "absl/strings/str_format.h"
 #include "pipeline/stages/dedup/deduplicator.h"
 #include "pipeline/stages/dedup/eval/evaluation_set.h"
+#include "pipeline/stages/dedup/eval/real_copy_set.h"
 #include "pipeline/stages/dedup/fingerprint.h"
 
 ABSL_FLAG(uint64_t, seed, 2, "seed of the variant generator");
 ABSL_FLAG(std::string, testdata, "", "directory of the authored stories");
+ABSL_FLAG(bool, real, false,
+          "score the real-copy pairs (testdata/real) instead of the authored "
+          "set");
 ABSL_FLAG(bool, misjudged, false, "list every wrong verdict");
 ABSL_FLAG(bool, explain, false,
           "for each wrong verdict, compare the story with the first story of "
@@ -38,16 +44,29 @@ ABSL_FLAG(double, rewrite_resemblance, 0.35, "rewrite resemblance threshold");
 ABSL_FLAG(double, rewrite_agreement, 0.9, "rewrite entity agreement");
 ABSL_FLAG(int, rewrite_entities, 4, "rewrite minimum entities compared");
 
-int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
-  using namespace wirestream::stages::dedup;
+namespace {
+
+using namespace wirestream::stages::dedup;
+
+int ScoreRealCopy(const char* argv0, const DeduplicatorConfig& config) {
   std::string dir = absl::GetFlag(FLAGS_testdata);
-  if (dir.empty()) dir = EvaluationDataDir(argv[0]);
-  auto set = LoadEvaluationSet(dir, absl::GetFlag(FLAGS_seed));
+  if (dir.empty()) dir = RealCopyDataDir(argv0);
+  auto set = LoadRealCopySet(dir);
   if (!set.ok()) {
     std::cerr << set.status() << "\n";
     return 1;
   }
+  std::cout << "real-copy set: " << set->stories.size() << " stories, "
+            << set->pairs.size() << " labelled pairs\n";
+  std::cout
+      << EvaluateRealCopy(*set, config).ToText(absl::GetFlag(FLAGS_misjudged));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
   DeduplicatorConfig config;
   config.shingle_size = absl::GetFlag(FLAGS_shingle_size);
   config.min_shingle_size = absl::GetFlag(FLAGS_min_shingle_size);
@@ -62,6 +81,14 @@ int main(int argc, char** argv) {
   config.rewrite_resemblance = absl::GetFlag(FLAGS_rewrite_resemblance);
   config.rewrite_entity_agreement = absl::GetFlag(FLAGS_rewrite_agreement);
   config.rewrite_min_entities = absl::GetFlag(FLAGS_rewrite_entities);
+  if (absl::GetFlag(FLAGS_real)) return ScoreRealCopy(argv[0], config);
+  std::string dir = absl::GetFlag(FLAGS_testdata);
+  if (dir.empty()) dir = EvaluationDataDir(argv[0]);
+  auto set = LoadEvaluationSet(dir, absl::GetFlag(FLAGS_seed));
+  if (!set.ok()) {
+    std::cerr << set.status() << "\n";
+    return 1;
+  }
   auto dedup = Deduplicator::Create(config);
   if (!dedup.ok()) {
     std::cerr << dedup.status() << "\n";
