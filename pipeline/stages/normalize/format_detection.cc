@@ -43,7 +43,79 @@ bool IsHtmlElement(absl::string_view name) {
   return false;
 }
 
+// Names that, alone in angle brackets, are markup: HTML's elements and the
+// roots of the XML vocabularies wires send.
+bool IsMarkupName(absl::string_view name) {
+  static constexpr absl::string_view kNames[] = {
+      "a",       "abbr",    "address",  "article",    "aside",
+      "b",       "base",    "big",      "blockquote", "body",
+      "br",      "caption", "center",   "cite",       "code",
+      "col",     "dd",      "del",      "div",        "dl",
+      "dt",      "em",      "feed",     "figcaption", "figure",
+      "font",    "footer",  "form",     "h1",         "h2",
+      "h3",      "h4",      "h5",       "h6",         "head",
+      "header",  "hr",      "html",     "i",          "iframe",
+      "img",     "ins",     "item",     "li",         "link",
+      "main",    "meta",    "nav",      "newsitem",   "newsmessage",
+      "newsml",  "nitf",    "noscript", "ol",         "p",
+      "pre",     "q",       "rss",      "s",          "script",
+      "section", "small",   "span",     "strike",     "strong",
+      "style",   "sub",     "sup",      "table",      "tbody",
+      "td",      "th",      "thead",    "title",      "tr",
+      "tt",      "u",       "ul",       "xml",
+  };
+  for (absl::string_view markup_name : kNames) {
+    if (absl::EqualsIgnoreCase(name, markup_name)) return true;
+  }
+  return false;
+}
+
+// Longest bracketed name read as text; a longer span is not a name.
+constexpr size_t kMaxBracketedName = 200;
+
 }  // namespace
+
+bool ReadsAsText(absl::string_view text) {
+  size_t words_outside = 0;
+  bool in_word = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '<' && i + 1 < text.size()) {
+      char next = text[i + 1];
+      if (next == '/' || next == '!' || next == '?') return false;
+      if (absl::ascii_isalpha(static_cast<unsigned char>(next))) {
+        size_t end = text.find_first_of("<>", i + 1);
+        if (end == absl::string_view::npos || text[end] == '<' ||
+            end - i > kMaxBracketedName) {
+          continue;  // a "<" in prose, not a tag
+        }
+        absl::string_view inside = text.substr(i + 1, end - i - 1);
+        if (inside.find_first_of("=\"'") != absl::string_view::npos ||
+            absl::EndsWith(inside, "/")) {
+          return false;
+        }
+        size_t name_end = 0;
+        while (name_end < inside.size() && IsNameChar(inside[name_end])) {
+          ++name_end;
+        }
+        absl::string_view name = inside.substr(0, name_end);
+        size_t colon = name.rfind(':');
+        if (colon != absl::string_view::npos) name.remove_prefix(colon + 1);
+        if (IsMarkupName(name) &&
+            absl::StripAsciiWhitespace(inside.substr(name_end)).empty()) {
+          return false;
+        }
+        i = end;
+        in_word = false;
+        continue;
+      }
+    }
+    bool space = absl::ascii_isspace(static_cast<unsigned char>(c));
+    if (!space && !in_word) ++words_outside;
+    in_word = !space;
+  }
+  return words_outside > 0;
+}
 
 std::string RootElementName(absl::string_view text) {
   absl::string_view rest = SkipLeadingSpace(text);
@@ -93,6 +165,7 @@ WireFormat DetectFormat(absl::string_view text,
 
   if (rest[0] == '<') {
     std::string root = RootElementName(rest);
+    if (!root.empty() && ReadsAsText(rest)) return v1::WIRE_FORMAT_PLAIN_TEXT;
     if (root == "newsItem" || root == "newsMessage") {
       return v1::WIRE_FORMAT_NEWSML_G2;
     }

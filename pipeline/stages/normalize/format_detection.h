@@ -8,7 +8,8 @@
 // Detection looks at the first significant bytes: SOH (after optional SYN)
 // opens a teletype story (a US separator in the first line means ANPA-1312,
 // space-separated fields mean IPTC 7901); `{` opens ninjs; `<` opens XML or
-// HTML, told apart by the root element; anything else that is text is plain
+// HTML, told apart by the root element, unless the payload reads as text
+// with bracketed names (ReadsAsText); anything else that is text is plain
 // text.
 #ifndef WIRESTREAM_PIPELINE_STAGES_NORMALIZE_FORMAT_DETECTION_H_
 #define WIRESTREAM_PIPELINE_STAGES_NORMALIZE_FORMAT_DETECTION_H_
@@ -30,6 +31,13 @@ v1::WireFormat DetectFormat(absl::string_view text,
 // namespace prefix ("newsItem", "nitf", "html"), or "" when `text` does not
 // start with markup.
 std::string RootElementName(absl::string_view text);
+
+// Returns true when `text`, though it opens like markup, is prose with
+// names in angle brackets, as wire copy writes companies and tickers
+// ("<ACME CORP> SETS QUARTERLY PAYOUT", "Great Western <GWF>"): it has no
+// end tag, empty-element tag, comment, declaration or attribute, no bare
+// element tag such as "<p>" or "<nitf>", and words outside the brackets.
+bool ReadsAsText(absl::string_view text);
 
 // Returns the format's human name, e.g. "NewsML-G2".
 absl::string_view FormatName(v1::WireFormat format);

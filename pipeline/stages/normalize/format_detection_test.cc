@@ -45,6 +45,38 @@ TEST(DetectFormatTest, RefusesOtherVocabularies) {
   EXPECT_EQ(DetectFormat("[1, 2, 3]", ""), v1::WIRE_FORMAT_UNSPECIFIED);
 }
 
+TEST(DetectFormatTest, BracketedNamesOpeningProseArePlainText) {
+  EXPECT_EQ(DetectFormat("<ACME CORP> SETS QUARTERLY PAYOUT\n\nNEW YORK, "
+                         "March 3 - <Acme Corp> said ...",
+                         ""),
+            v1::WIRE_FORMAT_PLAIN_TEXT);
+  // A company whose first word is an HTML element's name is still a name.
+  EXPECT_EQ(DetectFormat("<MAIN STREET BANCORP> YEAR NET\n\nShr 45 cts", ""),
+            v1::WIRE_FORMAT_PLAIN_TEXT);
+  EXPECT_EQ(DetectFormat("<p>Text", ""), v1::WIRE_FORMAT_HTML);
+  EXPECT_EQ(DetectFormat("<rss version=\"2.0\">", ""),
+            v1::WIRE_FORMAT_UNSPECIFIED);
+}
+
+TEST(ReadsAsTextTest, NamesInBracketsAreText) {
+  EXPECT_TRUE(ReadsAsText("<NOVA> WINS GOVERNMENT OKAY FOR HUSKY <HYO> DEAL"));
+  EXPECT_TRUE(ReadsAsText("<Union Faith Canada\nHolding Ltd> would buy"));
+  EXPECT_TRUE(ReadsAsText("<NOVO INDUSTRI A/S> SAYS net rose <5 pct"));
+  EXPECT_TRUE(ReadsAsText("<BODY SHOP INTERNATIONAL PLC> YEAR PROFIT"));
+}
+
+TEST(ReadsAsTextTest, MarkupIsNot) {
+  EXPECT_FALSE(ReadsAsText("<nitf>\n<head>"));  // truncated NITF
+  EXPECT_FALSE(ReadsAsText("<story>Text</story>"));
+  EXPECT_FALSE(ReadsAsText("<p>Text"));
+  EXPECT_FALSE(ReadsAsText("<P>Text"));
+  EXPECT_FALSE(ReadsAsText("<story id=x>Text"));
+  EXPECT_FALSE(ReadsAsText("<story><br/>Text"));
+  EXPECT_FALSE(ReadsAsText("<story><!-- c -->Text"));
+  EXPECT_FALSE(ReadsAsText("<?xml version=\"1.0\"?><story>Text"));
+  EXPECT_FALSE(ReadsAsText("<ACME CORP>"));  // no words outside the brackets
+}
+
 TEST(RootElementNameTest, SkipsPrologue) {
   EXPECT_EQ(RootElementName("<?xml version=\"1.0\"?><!-- c --><a:b x=\"1\">"),
             "b");

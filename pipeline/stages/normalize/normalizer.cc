@@ -237,15 +237,26 @@ absl::StatusOr<v1::Story> Normalizer::Normalize(const v1::RawStory& raw) const {
   }
 
   v1::WireFormat format = raw.format();
+  // Set when the payload opens like markup but reads as text.
+  std::string fallback_root;
   if (!IsFeedDeclared(format)) {
     format = DetectFormat(text, raw.content_type());
     if (!IsFeedDeclared(format)) return UnknownFormatError(text);
+    if (format == v1::WIRE_FORMAT_PLAIN_TEXT)
+      fallback_root = RootElementName(text);
   }
 
   v1::Story story;
   ParseHints hints;
   absl::Status parsed = Parse(format, text, raw.url(), &story, &hints);
   if (!parsed.ok()) return parsed;
+  if (!fallback_root.empty()) {
+    (*story.mutable_attributes())[kFormatFallbackAttribute] = "plain_text";
+    (*story.mutable_attributes())[kFormatFallbackReasonAttribute] =
+        absl::StrCat("opens with <", fallback_root,
+                     "…>, which reads as a name in angle brackets, not as "
+                     "markup of a known format");
+  }
 
   story.set_format(format);
   story.set_source(raw.source());

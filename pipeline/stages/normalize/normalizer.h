@@ -20,7 +20,10 @@
 //      is dead-lettered with INVALID_UTF8; InvalidUtf8Policy::kReject
 //      dead-letters any invalid byte.
 //   3. format: the one declared on the RawStory wins; else it is detected
-//      (format_detection.h). None → UNKNOWN_FORMAT.
+//      (format_detection.h). None → UNKNOWN_FORMAT. A payload that opens
+//      like markup but reads as text ("<ACME CORP> SETS QUARTERLY PAYOUT")
+//      is plain text, noted in the Story's attributes
+//      (kFormatFallbackAttribute).
 //   4. parsing with the format's parser; broken syntax → MALFORMED_PAYLOAD
 //      with the byte offset ("NITF: XML error at byte 1042: ...").
 //   5. finishing: display text NFC with white space collapsed; the
@@ -46,6 +49,12 @@
 #include "wirestream/v1/story.pb.h"
 
 namespace wirestream::normalize {
+
+// Story.attributes key set to "plain_text" when a payload that opened like
+// markup was read as plain text; kFormatFallbackReasonAttribute says why.
+inline constexpr char kFormatFallbackAttribute[] = "normalize.format_fallback";
+inline constexpr char kFormatFallbackReasonAttribute[] =
+    "normalize.format_fallback_reason";
 
 struct NormalizerConfig {
   // Payloads larger than this are dead-lettered with OVERSIZED_RECORD.
