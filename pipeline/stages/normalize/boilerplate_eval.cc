@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "pipeline/stages/normalize/html_parser.h"
 #include "pipeline/stages/normalize/plain_text_parser.h"
+#include "pipeline/stages/normalize/story_text.h"
 #include "pipeline/stages/normalize/unicode_text.h"
 #include "utf8proc.h"
 #include "wirestream/v1/story.pb.h"
@@ -109,7 +110,14 @@ std::string KeptText(absl::string_view name, absl::string_view contents) {
   } else {
     if (!ParsePlainText(contents, &story).ok()) return "";
   }
-  return absl::StrJoin(story.paragraphs(), "\n");
+  // Credit lines ("Source: Nikkei Asia", "(Reporting by ...)") go to the
+  // story's attributions, not its body (ExtractStoryParts): they are not
+  // counted as kept text.
+  std::vector<std::string> body;
+  for (const std::string& paragraph : story.paragraphs()) {
+    if (!IsAttribution(paragraph)) body.push_back(paragraph);
+  }
+  return absl::StrJoin(body, "\n");
 }
 
 EvalReport EvaluateBoilerplate(const std::string& dir) {

@@ -49,7 +49,8 @@ PageScore ScorePage(absl::string_view name, absl::string_view gold,
                     absl::string_view kept);
 
 // Returns the text the parser keeps of page `name` (.html: the HTML page
-// parser; .txt: the plain-text parser): its paragraphs, one a line.
+// parser; .txt: the plain-text parser): its paragraphs, one a line, but
+// not the credit lines normalize moves to Story.attributions.
 std::string KeptText(absl::string_view name, absl::string_view contents);
 
 // Evaluates every labelled page in directory `dir`.

@@ -104,6 +104,20 @@ bool LooksLikeHeadline(absl::string_view line) {
          line.size() <= kMaxHeadlineBytes && !absl::EndsWith(line, ".");
 }
 
+// True when `blocks` open the way a wire story does: a headline line, then
+// a lead that starts with a dateline ("TORONTO, June 1 - Northgate ...").
+// Such a text is agency copy, not a page dump, whatever short lines its body
+// has (earnings tables, quotes).
+bool OpensLikeWireStory(const std::vector<PageBlock>& blocks) {
+  if (blocks.size() < 2 || blocks[0].text.size() > kMaxHeadlineBytes ||
+      absl::EndsWith(blocks[0].text, ".")) {
+    return false;
+  }
+  std::string lead = blocks[1].text;
+  v1::Dateline dateline;
+  return TakeLeadingDateline(&lead, &dateline);
+}
+
 // Cuts `text` into blocks: one a line when the text is not hard-wrapped
 // (or has no blank lines), else one a blank-line group, with list-like
 // groups cut into their lines. Each block remembers its group.
@@ -179,11 +193,14 @@ absl::Status ParsePlainText(absl::string_view text, v1::Story* story) {
   }
   bool page_dump = furniture >= kDumpFurnitureLines ||
                    (!blocks.empty() && IsBoilerplateLine(blocks[0].text));
+  // Agency copy keeps its headline and every paragraph; only furniture
+  // lines (a press release's contact line) are dropped from it.
+  const bool wire_story = OpensLikeWireStory(blocks);
 
   // The headline: the first line, or in a dump the first line that reads
   // like a headline (not furniture, a few words, no final full stop).
   size_t headline = 0;
-  while (page_dump && headline < blocks.size() &&
+  while (page_dump && !wire_story && headline < blocks.size() &&
          !LooksLikeHeadline(blocks[headline].text)) {
     ++headline;
   }
@@ -207,7 +224,11 @@ absl::Status ParsePlainText(absl::string_view text, v1::Story* story) {
   }
 
   std::vector<bool> keep(body.size(), true);
-  if (page_dump) {
+  if (page_dump && wire_story) {
+    for (size_t i = 0; i < body.size(); ++i) {
+      keep[i] = !IsBoilerplateLine(body[i].text) || IsAttribution(body[i].text);
+    }
+  } else if (page_dump) {
     keep = SelectArticleBlocks(body, story->headline());
     // Attribution lines ("(Reporting by ...)", "SOURCE Acme") are short,
     // but they are the story's, not the page's: keep them for
