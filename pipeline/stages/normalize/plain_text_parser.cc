@@ -225,8 +225,18 @@ absl::Status ParsePlainText(absl::string_view text, v1::Story* story) {
 
   std::vector<bool> keep(body.size(), true);
   if (page_dump && wire_story) {
+    // A furniture line heading its group ("About Acme" over the boilerplate
+    // paragraph) takes the group with it.
+    int dropped_group = -1;
     for (size_t i = 0; i < body.size(); ++i) {
-      keep[i] = !IsBoilerplateLine(body[i].text) || IsAttribution(body[i].text);
+      const bool heads_group = i == 0 || body[i - 1].group != body[i].group;
+      if (IsAttribution(body[i].text)) continue;
+      if (body[i].group == dropped_group) {
+        keep[i] = false;
+      } else if (IsBoilerplateLine(body[i].text)) {
+        keep[i] = false;
+        if (heads_group) dropped_group = body[i].group;
+      }
     }
   } else if (page_dump) {
     keep = SelectArticleBlocks(body, story->headline());
