@@ -29,6 +29,7 @@ double KindWeight(PlaceKind kind) {
       return 0.8;
     case PlaceKind::kCapital:
     case PlaceKind::kSubdivision:
+    case PlaceKind::kDatelineQualifier:
       return 0.8;
     case PlaceKind::kCity:
       return 0.7;
@@ -43,6 +44,10 @@ constexpr double kDatelineFocusBonus = 0.75;
 // ..."; but "Russian missiles hit Ukraine"): it weighs this much more for
 // the focus.
 constexpr double kHeadlineSubjectBonus = 1.5;
+// The exchange a company's ticker names ("NAVISTAR <NAV>": New York) says
+// where the story's company is when nothing else does: it weighs this much
+// for the focus only.
+constexpr double kListingFocusWeight = 0.5;
 
 double FieldWeight(const TextField& f) {
   switch (f.kind) {
@@ -165,9 +170,92 @@ const AmbiguousReading* ChooseReading(const PlaceEntry& entry,
   return best != nullptr ? best : fallback;
 }
 
+// Words that end a company's name: "Texas Eastern Corp", "Whitehall Corp".
+bool IsCompanySuffix(absl::string_view w) {
+  static const auto* const kSuffixes = new absl::flat_hash_set<std::string>{
+      "corp", "corporation", "inc",        "incorporated", "co",  "cos",
+      "ltd",  "plc",         "ag",         "nv",           "sa",  "spa",
+      "ab",   "bancorp",     "bancshares", "holdings",     "llc", "lp"};
+  return kSuffixes->contains(absl::AsciiStrToLower(absl::StripSuffix(w, ".")));
+}
+
+// True when the name at [begin, end) is part of a company's name: inside
+// the angle brackets wire copy puts around one ("<Toronto Sun Publishing
+// Corp>"), or followed, within two more capitalised words, by a company
+// suffix ("Shanghai Banking Corp", "WHITEHALL CORP").
+bool InCompanyName(absl::string_view text, size_t begin, size_t end,
+                   bool all_caps) {
+  const size_t open = text.rfind('<', begin);
+  if (open != absl::string_view::npos) {
+    const size_t close = text.find('>', open);
+    if (close != absl::string_view::npos && close >= end) return true;
+  }
+  size_t pos = end;
+  for (int words = 0; words < 3; ++words) {
+    if (pos >= text.size() || text[pos] != ' ') return false;
+    size_t b = pos + 1, e = b;
+    while (e < text.size() && (absl::ascii_isalnum(text[e]) || text[e] == '&' ||
+                               text[e] == '-' || text[e] == '.')) {
+      ++e;
+    }
+    absl::string_view word = text.substr(b, e - b);
+    if (word.empty() || (!all_caps && !IsUpper(word[0]) && word != "and")) {
+      return false;
+    }
+    if (IsCompanySuffix(word)) return true;
+    pos = e;
+  }
+  return false;
+}
+
+// The country of the exchange a wire ticker names: "<GWF>" and "<CDIN.O>"
+// are New York listings, "<SNB.L>" London, "<CSS.TO>" Toronto (Reuters
+// exchange suffixes). Returns "" for anything else in angle brackets.
+std::string ListingCountry(absl::string_view ticker) {
+  static const auto* const kSuffixes =
+      new absl::flat_hash_map<std::string, std::string>{
+          {"", "US"},   {"O", "US"},   {"N", "US"},  {"A", "US"},
+          {"OB", "US"}, {"PK", "US"},  {"TO", "CA"}, {"M", "CA"},
+          {"V", "CA"},  {"L", "GB"},   {"T", "JP"},  {"OS", "JP"},
+          {"HK", "HK"}, {"HKG", "HK"}, {"AS", "NL"}, {"F", "DE"},
+          {"D", "DE"},  {"S", "AU"},   {"AX", "AU"}, {"J", "ZA"},
+          {"MN", "PH"}, {"ST", "SE"},  {"PA", "FR"}, {"MI", "IT"},
+          {"Z", "CH"},  {"ZU", "CH"},  {"SI", "SG"}, {"KL", "MY"},
+          {"BR", "BE"}, {"MC", "ES"},  {"OL", "NO"}, {"CO", "DK"},
+          {"HE", "FI"}, {"WE", "NZ"},  {"NZ", "NZ"}};
+  const size_t dot = ticker.find('.');
+  absl::string_view symbol = ticker.substr(0, dot);
+  absl::string_view exchange =
+      dot == absl::string_view::npos ? "" : ticker.substr(dot + 1);
+  if (symbol.empty() || symbol.size() > 6) return "";
+  for (char c : symbol) {
+    if (!IsUpper(c)) return "";
+  }
+  for (char c : exchange) {
+    if (!IsUpper(c)) return "";
+  }
+  auto it = kSuffixes->find(std::string(exchange));
+  return it == kSuffixes->end() ? "" : it->second;
+}
+
+// The first ticker in `text` and where it ends, or {"", npos}.
+std::pair<std::string, size_t> FirstTicker(absl::string_view text) {
+  for (size_t open = text.find('<'); open != absl::string_view::npos;
+       open = text.find('<', open + 1)) {
+    const size_t close = text.find('>', open);
+    if (close == absl::string_view::npos) break;
+    absl::string_view inside = text.substr(open + 1, close - open - 1);
+    if (!ListingCountry(inside).empty()) {
+      return {std::string(inside), close + 1};
+    }
+  }
+  return {"", absl::string_view::npos};
+}
+
 struct Tally {
   double text = 0;      // evidence from the text
   double dateline = 0;  // evidence from the dateline
+  double listing = 0;   // the story's company is listed in this country
   int mentions = 0;
   bool in_headline = false;
   int first_seen = 0;
@@ -207,6 +295,10 @@ std::string CountryTagger::ResolveDateline(
   for (absl::string_view name : {qualifier, place}) {
     if (name.empty()) continue;
     const PlaceEntry* entry = gazetteer_->FindName(name);
+    // "ROCHESTER, N.Y.", "OAK BROOK, ILL.": a state as datelines write it.
+    if (entry == nullptr && name == qualifier) {
+      entry = gazetteer_->FindDatelineQualifier(name);
+    }
     if (entry == nullptr) continue;
     if (entry->readings.empty()) return entry->code;
     const AmbiguousReading* r =
@@ -244,8 +336,25 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
       // written.)
       const unsigned char first = field.text[hit.begin];
       if (!field.all_caps && !IsUpper(first) && first < 0x80) continue;
+      if (InCompanyName(field.text, hit.begin, hit.end, field.all_caps)) {
+        continue;
+      }
       mentions.push_back({info.place, static_cast<int>(f), hit.begin, hit.end});
     }
+  }
+
+  // The story's company: the first ticker of the headline, else of the
+  // lead. A headline that opens with a company ("AMERICAN CYANAMID <ACY>
+  // BUYS U.K. COMPANY") has the company, not a place after it, as subject.
+  std::string ticker;
+  size_t headline_ticker_end = std::string::npos;
+  for (const TextField& field : text.fields) {
+    if (field.kind == FieldKind::kBody && field.paragraph > 0) break;
+    auto [t, end] = FirstTicker(field.text);
+    if (t.empty()) continue;
+    ticker = t;
+    if (field.kind == FieldKind::kHeadline) headline_ticker_end = end;
+    break;
   }
 
   std::map<std::string, Tally> tallies;
@@ -254,6 +363,10 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
   for (const Mention& m : mentions) {
     const PlaceEntry& entry = g.places()[m.place];
     const TextField& field = text.fields[m.field];
+    const bool after_headline_company =
+        field.kind == FieldKind::kHeadline &&
+        headline_ticker_end != std::string::npos &&
+        m.begin >= headline_ticker_end;
     std::string code = entry.code;
     if (!entry.readings.empty()) {
       const bool person_like = field.kind == FieldKind::kBody &&
@@ -278,7 +391,7 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
     ++t.mentions;
     t.in_headline |= field.kind == FieldKind::kHeadline;
     if (field.kind == FieldKind::kHeadline && headline_subject.empty() &&
-        entry.kind != PlaceKind::kDemonym) {
+        entry.kind != PlaceKind::kDemonym && !after_headline_company) {
       headline_subject = code;
     }
     t.AddEvidence(std::move(surface));
@@ -296,12 +409,19 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
                       absl::StrCat(text.dateline, " (dateline)"));
   }
 
+  if (!ticker.empty()) {
+    auto [it, inserted] = tallies.try_emplace(ListingCountry(ticker));
+    if (inserted) it->second.first_seen = order++;
+    it->second.listing = kListingFocusWeight;
+    it->second.AddEvidence(absl::StrCat("<", ticker, "> (listing)"));
+  }
+
   CountryTagging out;
   double best = -1;
   int best_seen = 0;
   for (const auto& [code, t] : tallies) {
     const double focus_weight =
-        t.text + (t.dateline > 0 ? kDatelineFocusBonus : 0) +
+        t.text + t.listing + (t.dateline > 0 ? kDatelineFocusBonus : 0) +
         (code == headline_subject ? kHeadlineSubjectBonus : 0);
     if (focus_weight > best ||
         (focus_weight == best && t.first_seen < best_seen)) {
@@ -315,18 +435,23 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
 
   std::map<std::string, float> region_scores;
   for (const auto& [code, t] : tallies) {
+    // A listing alone names no country unless it decided the focus.
+    if (t.text == 0 && t.dateline == 0 && code != out.focus_country) continue;
     const Country* country = g.FindCountry(code);
     CountryScore cs;
     cs.set_code(code);
     cs.set_name(country != nullptr ? country->name : code);
-    const float score = Round3(1.0 - std::exp(-(t.text + t.dateline) / 2.0));
+    const double evidence = t.text + t.dateline;
+    const float score =
+        Round3(1.0 - std::exp(-(evidence > 0 ? evidence : t.listing) / 2.0));
     cs.set_score(score);
     cs.set_mentions(t.mentions);
     // A country known only from the dateline is where the story was
     // filed, even when it is the focus for want of any other.
     const bool subject =
-        t.text > 0 && (code == out.focus_country || t.in_headline ||
-                       t.text >= 0.5 * focus_text);
+        (t.text > 0 && (code == out.focus_country || t.in_headline ||
+                        t.text >= 0.5 * focus_text)) ||
+        evidence == 0;  // the focus by its company's listing alone
     cs.set_role(subject          ? wirestream::v1::COUNTRY_ROLE_SUBJECT
                 : t.dateline > 0 ? wirestream::v1::COUNTRY_ROLE_DATELINE
                                  : wirestream::v1::COUNTRY_ROLE_MENTION);

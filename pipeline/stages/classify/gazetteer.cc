@@ -35,6 +35,15 @@ absl::Status ForEachRow(
   return absl::OkStatus();
 }
 
+// "W. Va." -> "wva".
+std::string QualifierKey(absl::string_view name) {
+  std::string key;
+  for (char c : name) {
+    if (c != '.' && c != ' ') key.push_back(absl::ascii_tolower(c));
+  }
+  return key;
+}
+
 std::string Key(absl::string_view name, PlaceKind kind) {
   if (kind == PlaceKind::kAbbreviation) return absl::StrCat("=", name);
   return absl::AsciiStrToLower(name);
@@ -51,7 +60,8 @@ absl::StatusOr<PlaceKind> ParsePlaceKind(absl::string_view name) {
       {"capital", PlaceKind::kCapital},
       {"city", PlaceKind::kCity},
       {"subdivision", PlaceKind::kSubdivision},
-      {"institution", PlaceKind::kInstitution}};
+      {"institution", PlaceKind::kInstitution},
+      {"dateline", PlaceKind::kDatelineQualifier}};
   for (const auto& [n, kind] : kKinds) {
     if (name == n) return kind;
   }
@@ -108,9 +118,13 @@ absl::StatusOr<std::unique_ptr<Gazetteer>> Gazetteer::Create(
     }
     absl::StatusOr<PlaceKind> kind = ParsePlaceKind(c[2]);
     if (!kind.ok()) return kind.status();
+    PlaceEntry entry{c[0], c[1], *kind, {}};
+    if (*kind == PlaceKind::kDatelineQualifier) {
+      g->dateline_qualifiers_[QualifierKey(c[0])] = std::move(entry);
+      return absl::OkStatus();
+    }
     const std::string key = Key(c[0], *kind);
     auto it = g->place_by_key_.find(key);
-    PlaceEntry entry{c[0], c[1], *kind, {}};
     if (it != g->place_by_key_.end()) {
       g->places_[it->second] = std::move(entry);  // later files win
     } else {
@@ -233,6 +247,12 @@ const PlaceEntry* Gazetteer::FindName(absl::string_view name) const {
     it = place_by_key_.find(absl::AsciiStrToLower(name));
   }
   return it == place_by_key_.end() ? nullptr : &places_[it->second];
+}
+
+const PlaceEntry* Gazetteer::FindDatelineQualifier(
+    absl::string_view name) const {
+  auto it = dateline_qualifiers_.find(QualifierKey(name));
+  return it == dateline_qualifiers_.end() ? nullptr : &it->second;
 }
 
 }  // namespace wirestream::classify

@@ -47,6 +47,9 @@ enum class PlaceKind {
   kCity,
   kSubdivision,
   kInstitution,
+  // A state or province as a dateline abbreviates it ("N.Y.", "Calif.",
+  // "Ont."): read only as a dateline's qualifier, never scanned in text.
+  kDatelineQualifier,
 };
 
 // Returns the kind named `name` in the data files ("country", "city" ...).
@@ -115,6 +118,9 @@ class Gazetteer {
   // Returns the place entry whose name is `name` regardless of ASCII case
   // (exact case for abbreviations), or nullptr.
   const PlaceEntry* FindName(absl::string_view name) const;
+  // Returns the dateline qualifier `name` stands for ("N.Y.", "N.Y", "ny",
+  // "W. Va."; ASCII case, dots and spaces ignored), or nullptr.
+  const PlaceEntry* FindDatelineQualifier(absl::string_view name) const;
 
   size_t country_count() const { return countries_.size(); }
 
@@ -131,6 +137,8 @@ class Gazetteer {
   std::vector<PatternInfo> patterns_;
   // Lower-cased name (exact for abbreviations, prefixed "=") → place.
   absl::flat_hash_map<std::string, int> place_by_key_;
+  // Dateline qualifiers by lower-cased name without dots and spaces.
+  absl::flat_hash_map<std::string, PlaceEntry> dateline_qualifiers_;
   std::unique_ptr<LiteralMatcher> matcher_;
 };
 
