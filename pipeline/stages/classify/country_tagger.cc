@@ -39,6 +39,9 @@ double KindWeight(PlaceKind kind) {
 constexpr double kGovernmentWeight = 1.1;  // "Beijing said"
 constexpr double kDatelineWeight = 2.0;
 constexpr double kDatelineFocusBonus = 0.75;
+// In a company's story (its ticker in the headline) the dateline is where
+// the company put out its news, usually its home: it weighs more.
+constexpr double kCompanyDatelineFocusBonus = 1.5;
 // The country a headline names first, by a name rather than a demonym, is
 // usually its subject ("India overtakes China", "Uganda's Museveni signs
 // ..."; but "Russian missiles hit Ukraine"): it weighs this much more for
@@ -416,12 +419,15 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
     it->second.AddEvidence(absl::StrCat("<", ticker, "> (listing)"));
   }
 
+  const double dateline_bonus = headline_ticker_end != std::string::npos
+                                    ? kCompanyDatelineFocusBonus
+                                    : kDatelineFocusBonus;
   CountryTagging out;
   double best = -1;
   int best_seen = 0;
   for (const auto& [code, t] : tallies) {
     const double focus_weight =
-        t.text + t.listing + (t.dateline > 0 ? kDatelineFocusBonus : 0) +
+        t.text + t.listing + (t.dateline > 0 ? dateline_bonus : 0) +
         (code == headline_subject ? kHeadlineSubjectBonus : 0);
     if (focus_weight > best ||
         (focus_weight == best && t.first_seen < best_seen)) {

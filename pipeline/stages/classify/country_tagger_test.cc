@@ -167,5 +167,110 @@ TEST_F(CountryTaggerTest, ResolveDateline) {
   EXPECT_EQ(tagger.ResolveDateline("ATLANTIS"), "");
 }
 
+TEST_F(CountryTaggerTest, DatelinesWithWireStateAbbreviations) {
+  CountryTagger tagger(gazetteer_);
+  EXPECT_EQ(tagger.ResolveDateline("ROCHESTER, N.Y."), "US");
+  EXPECT_EQ(tagger.ResolveDateline("OAK BROOK, ILL."), "US");
+  EXPECT_EQ(tagger.ResolveDateline("WALTHAM, Mass"), "US");
+  EXPECT_EQ(tagger.ResolveDateline("CHARLESTON, W. Va."), "US");
+  EXPECT_EQ(tagger.ResolveDateline("THOMASVILLE, Ga."), "US");
+  EXPECT_EQ(tagger.ResolveDateline("OAKVILLE, Ont."), "CA");
+  EXPECT_EQ(tagger.ResolveDateline("BEVERLY HILLS"), "US");
+  EXPECT_EQ(tagger.ResolveDateline("MINNEAPOLIS"), "US");
+  EXPECT_EQ(tagger.ResolveDateline("BONN"), "DE");
+  // A qualifier alone is no place.
+  EXPECT_EQ(tagger.ResolveDateline("MASS."), "");
+}
+
+TEST_F(CountryTaggerTest, StateAbbreviationsAreNotReadInText) {
+  CountryTagging t =
+      Tag("", "Sales mixed", {"Results in Ill. and Pa. were mixed."});
+  EXPECT_THAT(Codes(t), IsEmpty());
+}
+
+// Reuters-21578 NEWID 13093: a results table under a US town's dateline.
+TEST_F(CountryTaggerTest, RealUsCompanyStoryWithStateDateline) {
+  CountryTagging t = Tag("", "MEDICAL STERILIZATION INC <MSTI> YEAR LOSS",
+                         {"SYOSSET, N.Y., April 3 - Shr loss 65 cts vs loss "
+                          "1.31 dlrs",
+                          "Net loss 1,366,340 vs loss 2,148,656"});
+  EXPECT_EQ(t.focus_country, "US");
+  EXPECT_THAT(Codes(t), ElementsAre("US"));
+  EXPECT_THAT(Find(t, "US")->evidence(),
+              ElementsAre("SYOSSET, N.Y. (dateline)", "<MSTI> (listing)"));
+}
+
+// Reuters-21578 NEWID 6101: a US company buys out its British unit.
+TEST_F(CountryTaggerTest, RealUsCompanyBuysItsUnitAbroad) {
+  CountryTagging t = Tag(
+      "", "AMERICAN CYANAMID <ACY> BUYS U.K. COMPANY",
+      {"WAYNE, N.J., March 17 - American Cyanamid Co said it bought the 50 "
+       "pct interest of Cyanamid Fothergill Ltd held by <Fothergill and "
+       "Harvey PLC>, making the unit a wholly owned subsidiary.",
+       "The unit manufactures structural materials, including advanced "
+       "composites, adhesives, and aluminum honeycomb for the European space "
+       "industry.",
+       "The current management will remain in place and the unit will "
+       "continue at its locations in Wrexham, U.K., the company said."});
+  EXPECT_EQ(t.focus_country, "US");
+  EXPECT_THAT(Codes(t), ElementsAre("US", "GB"));
+}
+
+// Reuters-21578 NEWIDs 773 and 4622: place names inside company names.
+TEST_F(CountryTaggerTest, RealCompanyNamesWithPlaceNames) {
+  CountryTagging t = Tag(
+      "", "WHITEHALL CORP <WHT> 4TH QTR NET",
+      {"DALLAS, March 2 - Shr 15 cts vs 55 cts", "Net 557,000 vs 2,020,000"});
+  EXPECT_EQ(t.focus_country, "US");
+  EXPECT_THAT(Codes(t), ElementsAre("US"));
+  t = Tag("", "HEARST BUYS HOUSTON CHRONICLE FOR 400 MLN DLRS",
+          {"HOUSTON, March 12 - The Chronicle is in competition with the "
+           "Houston Post, owned by the <Toronto Sun Publishing Corp>, and "
+           "with Texas Eastern Corp's papers."});
+  EXPECT_THAT(Codes(t), ElementsAre("US"));
+  EXPECT_THAT(Find(t, "US")->evidence(),
+              ElementsAre("HOUSTON (dateline)", "HOUSTON", "Houston"));
+}
+
+// The exchange a ticker names decides when nothing else does, and yields
+// to a dateline: Reuters-21578 NEWIDs 7939, 20440 and 7841.
+TEST_F(CountryTaggerTest, RealListingsDecideOnlyWhenNothingElseDoes) {
+  CountryTagging t = Tag("", "NAVISTAR <NAV> UP ON HIGHER EARNINGS OPINION",
+                         {"Navistar International Corp's stock rose after a "
+                          "brokerage raised its earnings estimate."});
+  EXPECT_EQ(t.focus_country, "US");
+  ASSERT_THAT(Codes(t), ElementsAre("US"));
+  EXPECT_EQ(t.countries[0].role(), wirestream::v1::COUNTRY_ROLE_SUBJECT);
+  EXPECT_THAT(t.countries[0].evidence(), ElementsAre("<NAV> (listing)"));
+
+  t = Tag("", "CONTRANS CORP <CSS.TO> 4TH QTR AUGUST 31 NET",
+          {"Shr 52 cts vs 47 cts"});
+  EXPECT_EQ(t.focus_country, "CA");
+
+  t = Tag("", "SHL SYSTEMHOUSE INC <SHKIF> 2ND QTR FEB 28 NET",
+          {"OTTAWA, March 20 - Shr 23 cts vs nine cts"});
+  EXPECT_EQ(t.focus_country, "CA");
+  EXPECT_THAT(Codes(t), ElementsAre("CA"));
+}
+
+// Reuters-21578 NEWIDs 17108 and 4988.
+TEST_F(CountryTaggerTest, RealGulfOfMexicoAndSovietUnion) {
+  CountryTagging t =
+      Tag("", "NOBLE <NBL> SUBMITS HIGH BID FOR TRACT",
+          {"ARDMORE, Okla., April 24 - Noble Affiliates Inc said it submitted "
+           "the high bid for six tracts at the Central Gulf of Mexico sale on "
+           "April 22."});
+  EXPECT_THAT(Codes(t), ElementsAre("US"));
+  t = Tag("", "NUMEROUS FACTORS SAID POINT TO USSR CORN BUYING",
+          {"WASHINGTON, March 13 - A greater than anticipated need, "
+           "competitive prices and political motivations could be sparking "
+           "Soviet interest in U.S. corn, industry and government officials "
+           "said.",
+           "Rumors circulated that the Soviet Union has purchased an "
+           "additional 1.5 mln tonnes of U.S. corn."});
+  EXPECT_EQ(t.focus_country, "RU");
+  EXPECT_THAT(Codes(t), ElementsAre("US", "RU"));  // by score: the dateline
+}
+
 }  // namespace
 }  // namespace wirestream::classify
