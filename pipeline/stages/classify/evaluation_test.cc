@@ -106,11 +106,13 @@ TEST_P(RealCopyTest, MeetsFloors) {
 }
 
 // First (blind) scoring: reuters_tune.txt focus 0.670, country F1 0.916;
-// reuters_holdout.txt focus 0.660, country F1 0.868.
+// reuters_holdout.txt focus 0.660, country F1 0.868. Now (the focus rules
+// tuned on reuters_tune.txt only): 0.900 and 0.997; reuters_holdout.txt,
+// scored once after: 0.930 and 0.982. Floors at those numbers.
 INSTANTIATE_TEST_SUITE_P(
     Sets, RealCopyTest,
-    testing::Values(RealCopyGoals{"reuters_tune.txt", 100, 0.91, 0.67},
-                    RealCopyGoals{"reuters_holdout.txt", 100, 0.86, 0.66}),
+    testing::Values(RealCopyGoals{"reuters_tune.txt", 100, 0.99, 0.90},
+                    RealCopyGoals{"reuters_holdout.txt", 100, 0.98, 0.93}),
     [](const testing::TestParamInfo<RealCopyGoals>& info) {
       std::string name = info.param.file;
       return name.substr(0, name.find('.'));
