@@ -31,6 +31,17 @@ constexpr size_t kSectionEndWords = 30;
 constexpr size_t kInterruptionWords = 15;
 // Share of the article's words the chosen container must hold.
 constexpr double kContainerShare = 0.75;
+// In a text dump, more blocks than this between two paragraphs that are
+// not article text split the runs of paragraphs.
+constexpr int kRunGapBlocks = 3;
+// A run of paragraphs outside the article's run, with fewer words than
+// this share of it, is a teaser or a box, not article text.
+constexpr double kSideRunShare = 0.3;
+// Teasers this many blocks apart or closer make a list of teasers.
+constexpr int kTeaserReach = 8;
+// A title of a teaser has this many words.
+constexpr size_t kMinTitleWords = 2;
+constexpr size_t kMaxTitleWords = 20;
 
 enum class Verdict { kGood, kNearGood, kShort, kBad };
 
@@ -81,9 +92,56 @@ bool IsNavigationLine(absl::string_view text) {
   return true;
 }
 
+// Returns true when `text` is a picture's caption or credit, or an
+// embedded social post: inserts that interrupt an article without ending it.
+bool IsCaptionOrEmbed(absl::string_view text) {
+  // Captions of pictures: "... (Carlos Osorio / AP)", "... [SpaceX via
+  // Nasa]", "... (Source: NASA)", "FILE - In this Oct. 28, 2019, file
+  // photo, ...", "THE CANADIAN PRESS/Adrian Wyld".
+  static const re2::RE2* const kCaption = new re2::RE2(
+      R"((?i)(?:\((?:(?:photo|image|picture|credit|source|file photo|)"
+      R"(courtesy)\b[^()]{0,60}|[^()]{0,60}(?:/| via | \| )[^()]{0,60}|)"
+      R"([\w-]+\.(?:com|org|net|gov|edu))\)|\[[^\[\]]{2,60}\])\s*$|)"
+      R"(^(?:FILE(?: PHOTO)?\s*[-–—:]\s*)?in this (?:[^,]{0,60},? )?)"
+      R"((?:file )?(?:photo|image|picture|photograph|frame grab|video grab))"
+      R"(\b|^FILE(?: PHOTO)?\s*[-–—:]|\b(?:photo|image|picture) )"
+      R"((?:made available|provided|released) by\b|)"
+      R"(\b(?:THE CANADIAN PRESS|AP Photo|AFP Photo|EPA)/\S)");
+  // "(Reporting by ... / Editing by ...)" is a credit line, not a caption.
+  static const re2::RE2* const kReportingCredit =
+      new re2::RE2(R"((?i)\((?:additional |)(?:reporting|writing|editing)\b)");
+  // Embedded social posts and the site's own social promotion.
+  static const re2::RE2* const kSocialEmbed = new re2::RE2(
+      R"((?i)^(?:twitter|instagram|facebook|youtube|tiktok) )"
+      R"((?:post|video|content) by\b|\bpic\.twitter\.com/|)"
+      R"(^[—–-]\s*[^()]{1,60}\(@\w{1,30}\)\s+\w+ \d{1,2}, \d{4}$|)"
+      R"(^follow (?:\S+ ){1,4}on (?:instagram|facebook|twitter|youtube|)"
+      R"(tiktok|snapchat|linkedin)\b|^listen to .{1,40} live\b)");
+  if (text.size() >= 600) return false;
+  if (re2::RE2::PartialMatch(Piece(text), *kSocialEmbed)) return true;
+  return re2::RE2::PartialMatch(Piece(text), *kCaption) &&
+         !re2::RE2::PartialMatch(Piece(text), *kReportingCredit);
+}
+
+// "SEAN SPICER ELIMINATED FROM 'DANCING WITH THE STARS'": a link to another
+// story in capitals; article text is written in mixed case.
+bool IsShoutedLine(absl::string_view text) {
+  size_t upper = 0;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (absl::ascii_islower(u)) return false;
+    if (absl::ascii_isupper(u)) ++upper;
+  }
+  size_t words = CountWords(text);
+  return upper >= 12 && words >= 3 && words <= 20;
+}
+
 Verdict Judge(const PageBlock& block, const std::string& folded_headline) {
   if (block.region_hint < 0) return Verdict::kBad;
   if (IsBoilerplateLine(block.text)) return Verdict::kBad;
+  if (block.kind == PageBlock::Kind::kLine && IsShoutedLine(block.text)) {
+    return Verdict::kBad;
+  }
   if (!folded_headline.empty() &&
       block.text.size() < folded_headline.size() * 2 + 8 &&
       FoldForMatching(block.text) == folded_headline) {
@@ -206,6 +264,86 @@ void KeepMainContainer(const std::vector<PageBlock>& blocks,
   }
 }
 
+// A heading-like line: a few words, no full stop, not page furniture and
+// not the story's own headline. Before a lone paragraph it makes a teaser
+// (an other story's title and summary).
+bool IsTitleLike(const PageBlock& block, const std::string& folded_headline) {
+  size_t words = CountWords(block.text);
+  if (words < kMinTitleWords || words > kMaxTitleWords) return false;
+  if (absl::EndsWith(absl::StripTrailingAsciiWhitespace(block.text), ".")) {
+    return false;
+  }
+  if (IsBoilerplateLine(block.text)) return false;
+  return folded_headline.empty() ||
+         FoldForMatching(block.text) != folded_headline;
+}
+
+// For a text dump, which has no containers: the article is one run of
+// paragraphs. Runs are cut where more than kRunGapBlocks blocks that are
+// not article text (captions, embeds and other interruptions aside) lie
+// between two article paragraphs; the run with the
+// most words is the article. Before and after it, teasers (a paragraph
+// alone under a title) and runs much shorter than the article are not
+// article text.
+void KeepMainTextRun(const std::vector<PageBlock>& blocks,
+                     const std::string& folded_headline,
+                     const std::vector<bool>& interruption,
+                     std::vector<Verdict>* verdicts) {
+  const int n = static_cast<int>(blocks.size());
+  for (const PageBlock& block : blocks) {
+    if (block.group < 0 || !block.containers.empty()) return;
+  }
+  auto good = [&](int i) { return (*verdicts)[i] == Verdict::kGood; };
+  // A paragraph alone under a title is a teaser when the title stands on
+  // its own or other teasers are near; a title inside a box of links
+  // ("Mehr zum Thema") before the article's last paragraph is not one.
+  std::vector<int> shaped;
+  for (int i = 1; i < n; ++i) {
+    if (good(i) && !good(i - 1) &&
+        IsTitleLike(blocks[i - 1], folded_headline) &&
+        (i + 1 == n || !good(i + 1))) {
+      shaped.push_back(i);
+    }
+  }
+  std::vector<bool> teaser(n, false);
+  for (size_t k = 0; k < shaped.size(); ++k) {
+    int i = shaped[k];
+    bool near = (k > 0 && i - shaped[k - 1] <= kTeaserReach) ||
+                (k + 1 < shaped.size() && shaped[k + 1] - i <= kTeaserReach);
+    teaser[i] = !interruption[i - 1] || near;
+  }
+  // Runs of article paragraphs: run[i] for each good block, words a run.
+  std::vector<int> run(n, -1);
+  std::vector<size_t> run_words;
+  int gap = 0;
+  for (int i = 0; i < n; ++i) {
+    if (!good(i) || teaser[i]) {
+      if (!interruption[i]) ++gap;
+      continue;
+    }
+    if (run_words.empty() || gap > kRunGapBlocks) run_words.push_back(0);
+    gap = 0;
+    run[i] = static_cast<int>(run_words.size()) - 1;
+    run_words.back() += CountWords(blocks[i].text);
+  }
+  if (run_words.empty()) return;
+  int main_run = static_cast<int>(
+      std::max_element(run_words.begin(), run_words.end()) - run_words.begin());
+  int first = -1, end = -1;
+  for (int i = 0; i < n; ++i) {
+    if (run[i] != main_run) continue;
+    if (first < 0) first = i;
+    end = i;
+  }
+  for (int i = 0; i < n; ++i) {
+    if (!good(i) || (i >= first && i <= end)) continue;
+    bool minor = run[i] < 0 ||
+                 static_cast<double>(run_words[run[i]]) <
+                     kSideRunShare * static_cast<double>(run_words[main_run]);
+    if (minor) (*verdicts)[i] = Verdict::kBad;
+  }
+}
+
 }  // namespace
 
 size_t CountWords(absl::string_view text) {
@@ -320,6 +458,16 @@ bool IsBoilerplateLine(absl::string_view raw) {
       R"((?i)^(?:media|press|investor|news) (?:contacts?|inquiries|enquiries|)"
       R"(relations)\b|^for (?:more|further) information,? (?:contact|visit|)"
       R"(please)\b)");
+  // Site notices and feedback forms.
+  static const re2::RE2* const kNotice = new re2::RE2(
+      R"((?i)\bthis document is subject to copyright\b|)"
+      R"(\bno part may be reproduced\b|\bthank you for taking (?:your )?)"
+      R"(time\b|\byour (?:email address|opinions?|feedback) (?:is|are) )"
+      R"((?:used|important)\b|\bwe do not guarantee individual replies\b|)"
+      R"(\bour editors (?:closely )?monitor\b|\bad ?blockers?\b|)"
+      R"(\bad ?blocking\b|\bwe rely on advertising\b|)"
+      R"(^(?:created with sketch|view all(?: \(\d+\))?|)"
+      R"(copy link ?url ?copied!?|url copied!?|report (?:an )?error)[.!]?$)");
   static const re2::RE2* const kComments = new re2::RE2(
       R"((?i)^(?:(?:leave|add|post|view|show|read|see) (?:a |all |the )?)"
       R"((?:\d+ )?comments?\b|join the (?:conversation|discussion)\b))");
@@ -333,6 +481,10 @@ bool IsBoilerplateLine(absl::string_view raw) {
   if (size < 300 && MatchesAny(text, {kLegal, kCredit, kDisclaimer})) {
     return true;
   }
+  if (size < 600 && re2::RE2::PartialMatch(Piece(text), *kNotice)) {
+    return true;
+  }
+  if (IsCaptionOrEmbed(text)) return true;
   if (size < 250 && re2::RE2::PartialMatch(Piece(text), *kOffer) &&
       re2::RE2::PartialMatch(Piece(text), *kReader)) {
     return true;
@@ -401,8 +553,9 @@ std::vector<bool> SelectArticleBlocks(const std::vector<PageBlock>& blocks,
     interruption.push_back(
         heading ? !IsBoilerplateHeading(block.text)
                 : verdicts.back() == Verdict::kBad &&
-                      CountWords(block.text) < kInterruptionWords &&
-                      (linked || IsBoilerplateLine(block.text)));
+                      ((CountWords(block.text) < kInterruptionWords &&
+                        (linked || IsBoilerplateLine(block.text))) ||
+                       IsCaptionOrEmbed(block.text)));
   }
   MarkBoilerplateSections(blocks, &verdicts, &interruption);
   // A short article may have no long paragraph at all: then its medium
@@ -447,6 +600,7 @@ std::vector<bool> SelectArticleBlocks(const std::vector<PageBlock>& blocks,
                      blocks[i].link_bytes == 0);
     resolved[i] = inside && sentence ? Verdict::kGood : Verdict::kBad;
   }
+  KeepMainTextRun(blocks, folded_headline, interruption, &resolved);
   KeepMainContainer(blocks, &resolved);
 
   std::vector<bool> keep;
