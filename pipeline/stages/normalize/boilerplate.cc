@@ -92,6 +92,23 @@ bool IsNavigationLine(absl::string_view text) {
   return true;
 }
 
+// Returns true when `text` credits a picture: "Natalie Naccache | Bloomberg |
+// Getty Images", "Patrick Semansky, ASSOCIATED PRESS", "Jane Doe Submitted
+// photo".
+bool IsPhotoCredit(absl::string_view text) {
+  static const re2::RE2* const kAgencyCredit = new re2::RE2(
+      R"((?:^|[,|/] ?)(?:ASSOCIATED PRESS|AP|REUTERS|AFP|GETTY IMAGES|)"
+      R"(Getty Images|Bloomberg|EPA|Shutterstock|iStock|THE CANADIAN PRESS|)"
+      R"(Reuters|AP Photo)$)");
+  static const re2::RE2* const kPhotoWords = new re2::RE2(
+      R"((?i)\b(?:submitted|file|staff|contributed|handout|courtesy) )"
+      R"((?:photo|image|picture)s?$|^\d{1,3} of \d{1,3}$)");
+  text = absl::StripAsciiWhitespace(text);
+  return text.size() < 100 &&
+         (re2::RE2::PartialMatch(Piece(text), *kAgencyCredit) ||
+          re2::RE2::PartialMatch(Piece(text), *kPhotoWords));
+}
+
 // Returns true when `text` is a picture's caption or credit, or an
 // embedded social post: inserts that interrupt an article without ending it.
 bool IsCaptionOrEmbed(absl::string_view text) {
@@ -118,6 +135,7 @@ bool IsCaptionOrEmbed(absl::string_view text) {
       R"(^follow (?:\S+ ){1,4}on (?:instagram|facebook|twitter|youtube|)"
       R"(tiktok|snapchat|linkedin)\b|^listen to .{1,40} live\b)");
   if (text.size() >= 600) return false;
+  if (IsPhotoCredit(text)) return true;
   if (re2::RE2::PartialMatch(Piece(text), *kSocialEmbed)) return true;
   return re2::RE2::PartialMatch(Piece(text), *kCaption) &&
          !re2::RE2::PartialMatch(Piece(text), *kReportingCredit);
@@ -297,11 +315,16 @@ void KeepMainTextRun(const std::vector<PageBlock>& blocks,
   // A paragraph alone under a title is a teaser when the title stands on
   // its own or other teasers are near; a title inside a box of links
   // ("Mehr zum Thema") before the article's last paragraph is not one.
+  auto next_good = [&](int i) {
+    for (int j = i + 1; j < n; ++j) {
+      if (!interruption[j]) return good(j);
+    }
+    return false;
+  };
   std::vector<int> shaped;
   for (int i = 1; i < n; ++i) {
     if (good(i) && !good(i - 1) &&
-        IsTitleLike(blocks[i - 1], folded_headline) &&
-        (i + 1 == n || !good(i + 1))) {
+        IsTitleLike(blocks[i - 1], folded_headline) && !next_good(i)) {
       shaped.push_back(i);
     }
   }
@@ -365,7 +388,7 @@ bool IsBoilerplateLine(absl::string_view raw) {
       R"((?i)^(?:home|menu|search|sections?|skip to (?:main )?content|)"
       R"(skip to navigation|jump to (?:content|navigation)|advertisement|)"
       R"(ad|sponsored(?: content)?|promoted|story continues below)"
-      R"((?: advertisement)?|article continues below|continue reading|)"
+      R"((?: advertisement| gallery| video| photos?)?|article continues below|continue reading|)"
       R"(read more|read full (?:story|article)|show more|load more|see more|)"
       R"(view more|more|next|previous|back to top|top|share|)"
       R"(share this(?: article| story| page)?|tweet|email|print|comments?|)"
@@ -556,6 +579,15 @@ std::vector<bool> SelectArticleBlocks(const std::vector<PageBlock>& blocks,
                       ((CountWords(block.text) < kInterruptionWords &&
                         (linked || IsBoilerplateLine(block.text))) ||
                        IsCaptionOrEmbed(block.text)));
+  }
+  // In a text dump, the line right above a picture's credit, in the same
+  // blank-line group, is the picture's caption.
+  for (size_t i = 1; i < blocks.size(); ++i) {
+    if (blocks[i].group >= 0 && blocks[i].group == blocks[i - 1].group &&
+        IsPhotoCredit(blocks[i].text)) {
+      verdicts[i - 1] = Verdict::kBad;
+      interruption[i - 1] = true;
+    }
   }
   MarkBoilerplateSections(blocks, &verdicts, &interruption);
   // A short article may have no long paragraph at all: then its medium
