@@ -17,10 +17,15 @@
 //     headline and the lead; blockers ("Air France") and lower-case uses
 //     of a name count nothing; ambiguous words count only when their rule
 //     in ambiguous.tsv accepts them;
-//   - the dateline is the strongest single piece of evidence;
+//   - place names inside company names count nothing ("<Toronto Sun
+//     Publishing Corp>", "WHITEHALL CORP");
+//   - the dateline is the strongest single piece of evidence; wire state
+//     abbreviations qualify it ("ROCHESTER, N.Y.");
 //   - score = 1 - exp(-evidence / 2), in 0..1;
 //   - focus: the country with the most text evidence (the dateline breaks
-//     ties and decides when the text names no country);
+//     ties and decides when the text names no country; in a company's
+//     story it weighs more, and the exchange of the company's ticker,
+//     "NAVISTAR <NAV>", decides when nothing else does);
 //   - role: SUBJECT for the focus, countries in the headline and countries
 //     with at least half the focus's text evidence (a country the text
 //     never names is no subject); else DATELINE for the dateline's
