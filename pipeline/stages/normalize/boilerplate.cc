@@ -97,7 +97,7 @@ bool IsNavigationLine(absl::string_view text) {
 // photo".
 bool IsPhotoCredit(absl::string_view text) {
   static const re2::RE2* const kAgencyCredit = new re2::RE2(
-      R"((?:^|[,|/] ?)(?:ASSOCIATED PRESS|AP|REUTERS|AFP|GETTY IMAGES|)"
+      R"([,|/] ?(?:ASSOCIATED PRESS|AP|REUTERS|AFP|GETTY IMAGES|)"
       R"(Getty Images|Bloomberg|EPA|Shutterstock|iStock|THE CANADIAN PRESS|)"
       R"(Reuters|AP Photo)$)");
   static const re2::RE2* const kPhotoWords = new re2::RE2(

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -79,6 +80,16 @@ const re2::RE2& StandaloneDateline() {
 
 // An agency in a dateline is a name, not a sentence in parentheses.
 constexpr size_t kMaxAgencyBytes = 40;
+// A standfirst above the story has at most this many paragraphs, each of
+// at most this many words.
+constexpr int kStandfirstParagraphs = 2;
+constexpr size_t kStandfirstWords = 60;
+
+size_t WordCount(absl::string_view text) {
+  return static_cast<size_t>(
+      absl::c_count_if(absl::StrSplit(text, ' ', absl::SkipEmpty()),
+                       [](absl::string_view) { return true; }));
+}
 
 #undef WS_PLACE_CAPS
 #undef WS_PLACE_WORDS
@@ -308,6 +319,12 @@ bool IsAttribution(absl::string_view paragraph) {
           R"((?i)\((?:additional |compiled |graphics |)(?:reporting|writing|)"
           R"(editing|compiled|research|production|graphics|translation|)"
           R"(translated|fact-?check(?:ing|ed)?)\b[^()]*\)(?:\s*\([^()]*\))*\.?)"),
+      // Reporting by Jane Doe; additional reporting by ...; Editing by John
+      // Roe (without the parentheses, as web pages print it)
+      new re2::RE2(R"((?i)(?:additional )?(?:reporting|writing) by [^.;]+)"
+                   R"((?:;\s*[^;]+)*;\s*(?:editing|edited) by [^;]+)"),
+      // Provided by European Space Agency
+      new re2::RE2(R"([Pp]rovided by \p{Lu}[^,;:!?()]*)"),
       // Source: AP / Sources: ... / Quelle: dpa / Fuente: EFE
       new re2::RE2(
           R"((?i)(?:sources?|quellen?|fuentes?|credits?|via)\s*:\s*.+)"),
@@ -368,7 +385,9 @@ void ExtractStoryParts(v1::Story* story) {
   std::string folded_headline =
       story->headline().empty() ? "" : Folded(story->headline());
 
-  // The top: a repeated headline, a byline, end markers.
+  // The top: a repeated headline, a byline, a credit line under it ("By
+  // Jane Doe" / "Associated Press"), end markers.
+  std::vector<std::string> leading;
   for (int i = 0; i < paragraphs->size() && i < 4;) {
     const std::string& p = paragraphs->Get(i);
     if (!folded_headline.empty() && Folded(p) == folded_headline) {
@@ -380,8 +399,15 @@ void ExtractStoryParts(v1::Story* story) {
       paragraphs->erase(paragraphs->begin() + i);
       continue;
     }
+    if (IsAttribution(p) && i == 0) {
+      // Only above the story's first paragraph.
+      leading.push_back(p);
+      paragraphs->erase(paragraphs->begin() + i);
+      continue;
+    }
     ++i;
   }
+  for (std::string& line : leading) story->add_attributions(std::move(line));
 
   // The dateline opening the first paragraph (after editors' notes such as
   // "(Corrects figure in paragraph 2)").
@@ -394,18 +420,24 @@ void ExtractStoryParts(v1::Story* story) {
          re2::RE2::FullMatch(paragraphs->Get(lead), *kEditorsNote)) {
     ++lead;
   }
-  if (lead < paragraphs->size()) {
+  // After a standfirst (a short paragraph or two above the story, e.g. a
+  // scraped page's summary), the dateline opens the first paragraph of
+  // the story itself.
+  for (int p = lead;
+       p < paragraphs->size() && p <= lead + kStandfirstParagraphs; ++p) {
     v1::Dateline found;
-    std::string first = paragraphs->Get(lead);
+    std::string first = paragraphs->Get(p);
     if (TakeLeadingDateline(&first, &found)) {
-      *paragraphs->Mutable(lead) = first;
+      *paragraphs->Mutable(p) = first;
       v1::Dateline* dateline = story->mutable_dateline();
       if (dateline->place().empty()) dateline->set_place(found.place());
       if (dateline->date_text().empty()) {
         dateline->set_date_text(found.date_text());
       }
       if (dateline->agency().empty()) dateline->set_agency(found.agency());
+      break;
     }
+    if (WordCount(paragraphs->Get(p)) > kStandfirstWords) break;
   }
 
   // The bottom: end markers and attribution lines, kept in order.

@@ -127,9 +127,18 @@ TEST(AttributionTest, RecognisesAttributionLines) {
         "2023."}) {
     EXPECT_TRUE(IsAttribution(line)) << line;
   }
+  // As web pages print them: no parentheses.
+  for (const char* line :
+       {"Reporting by Rodrigo Campos; additional reporting by Stephanie "
+        "Kelly; Editing by Tom Brown",
+        "Provided by European Space Agency", "Source: Nikkei Asia"}) {
+    EXPECT_TRUE(IsAttribution(line)) << line;
+  }
   for (const char* line :
        {"Copyright lawsuits rose sharply last year, the report said.",
-        "Sources said the talks had stalled.", "The AP Stylebook changed."}) {
+        "Sources said the talks had stalled.", "The AP Stylebook changed.",
+        "Reporting by the BBC found that the agency had lied.",
+        "Provided by the city, the grant pays for two nurses."}) {
     EXPECT_FALSE(IsAttribution(line)) << line;
   }
 }
@@ -152,6 +161,47 @@ TEST(ExtractStoryPartsTest, MovesTextPartsIntoFields) {
   EXPECT_THAT(story.attributions(),
               ElementsAre("(Reporting by Ken Moriyama)",
                           "Copyright 2023 The Associated Press."));
+}
+
+TEST(ExtractStoryPartsTest, TakesTheDatelineAfterAStandfirst) {
+  v1::Story story;
+  story.set_headline("Japan and China agree to resume talks");
+  story.add_paragraphs("The two sides will meet again next month.");
+  story.add_paragraphs(
+      "TOKYO — Japan and China agreed on Tuesday to resume talks.");
+  story.add_paragraphs("Source: Nikkei Asia");
+  ExtractStoryParts(&story);
+  EXPECT_EQ(story.dateline().place(), "TOKYO");
+  EXPECT_THAT(
+      story.paragraphs(),
+      ElementsAre("The two sides will meet again next month.",
+                  "Japan and China agreed on Tuesday to resume talks."));
+  EXPECT_THAT(story.attributions(), ElementsAre("Source: Nikkei Asia"));
+}
+
+TEST(ExtractStoryPartsTest, NoDatelineAfterALongParagraph) {
+  v1::Story story;
+  std::string long_paragraph;
+  for (int i = 0; i < 70; ++i) long_paragraph += "word ";
+  story.add_paragraphs(long_paragraph + "end.");
+  story.add_paragraphs("TOKYO — Officials said more talks were planned.");
+  ExtractStoryParts(&story);
+  EXPECT_FALSE(story.has_dateline());
+  EXPECT_EQ(story.paragraphs(1),
+            "TOKYO — Officials said more talks were planned.");
+}
+
+TEST(ExtractStoryPartsTest, CreditLineUnderTheBylineIsAnAttribution) {
+  v1::Story story;
+  story.add_paragraphs("By LISA MASCARO");
+  story.add_paragraphs("Associated Press");
+  story.add_paragraphs("WASHINGTON (AP) — The hearing opened on Wednesday.");
+  ExtractStoryParts(&story);
+  EXPECT_EQ(story.byline(), "By LISA MASCARO");
+  EXPECT_EQ(story.dateline().place(), "WASHINGTON");
+  EXPECT_THAT(story.paragraphs(),
+              ElementsAre("The hearing opened on Wednesday."));
+  EXPECT_THAT(story.attributions(), ElementsAre("Associated Press"));
 }
 
 TEST(ExtractStoryPartsTest, KeepsTheFeedsDatelineAndSkipsEditorsNotes) {
