@@ -117,7 +117,7 @@ bool IsCaptionOrEmbed(absl::string_view text) {
   // photo, ...", "THE CANADIAN PRESS/Adrian Wyld".
   static const re2::RE2* const kCaption = new re2::RE2(
       R"((?i)(?:\((?:(?:photo|image|picture|credit|source|file photo|)"
-      R"(courtesy)\b[^()]{0,60}|[^()]{0,60}(?:/| via | \| )[^()]{0,60}|)"
+      R"(courtesy)\b[^()]{0,60}|[^()]{0,30}\b(?:file )?photo|[^()]{0,60}(?:/| via | \| )[^()]{0,60}|)"
       R"([\w-]+\.(?:com|org|net|gov|edu))\)|\[[^\[\]]{2,60}\])\s*$|)"
       R"(^(?:FILE(?: PHOTO)?\s*[-–—:]\s*)?in this (?:[^,]{0,60},? )?)"
       R"((?:file )?(?:photo|image|picture|photograph|frame grab|video grab))"
@@ -409,10 +409,11 @@ bool IsBoilerplateLine(absl::string_view raw) {
   static const re2::RE2* const kSocial = new re2::RE2(
       R"((?i)^(?:share|tweet|pin|email|e-mail|print|copy|facebook|twitter|)"
       R"(x|linkedin|whatsapp|reddit|flipboard|pinterest|telegram|messenger|)"
-      R"(threads|bluesky|mastodon)(?:[\s,|•·/]+(?:share|on|via|this|article|)"
+      R"(fb-messenger|threads|bluesky|mastodon)(?:[\s,|•·/]+(?:share|on|via|)"
+      R"(this|article|)"
       R"(story|page|link|tweet|pin|it|email|e-mail|print|copy|facebook|)"
       R"(twitter|x|linkedin|whatsapp|reddit|flipboard|pinterest|telegram|)"
-      R"(messenger|threads|bluesky|mastodon))*[\s.!]*$)");
+      R"(messenger|fb-messenger|threads|bluesky|mastodon))*[\s.!]*$)");
   static const re2::RE2* const kShareLink = new re2::RE2(
       R"((?i)^(?:compartir|partager|teilen|condividi|compartilhar|delen|)"
       R"(dela|del)(?: (?:en|sur|auf|su|no|via|op|på)\b.*)?$|^(?:copiar enlace|)"
@@ -490,7 +491,8 @@ bool IsBoilerplateLine(absl::string_view raw) {
       R"(\bour editors (?:closely )?monitor\b|\bad ?blockers?\b|)"
       R"(\bad ?blocking\b|\bwe rely on advertising\b|)"
       R"(^(?:created with sketch|view all(?: \(\d+\))?|)"
-      R"(copy link ?url ?copied!?|url copied!?|report (?:an )?error)[.!]?$)");
+      R"(copy link ?url ?copied!?|url copied!?|report (?:an )?error)[.!]?$|)"
+      R"(\bwill open in a new (?:window|tab)\b|\bsharing options\b)");
   static const re2::RE2* const kComments = new re2::RE2(
       R"((?i)^(?:(?:leave|add|post|view|show|read|see) (?:a |all |the )?)"
       R"((?:\d+ )?comments?\b|join the (?:conversation|discussion)\b))");
@@ -580,13 +582,21 @@ std::vector<bool> SelectArticleBlocks(const std::vector<PageBlock>& blocks,
                         (linked || IsBoilerplateLine(block.text))) ||
                        IsCaptionOrEmbed(block.text)));
   }
-  // In a text dump, the line right above a picture's credit, in the same
-  // blank-line group, is the picture's caption.
+  // In a text dump, the line right above a picture's credit, and the line
+  // right under a repeat of the headline (the picture's alt text), in the
+  // same blank-line group, are the picture's caption.
   for (size_t i = 1; i < blocks.size(); ++i) {
-    if (blocks[i].group >= 0 && blocks[i].group == blocks[i - 1].group &&
-        IsPhotoCredit(blocks[i].text)) {
+    if (blocks[i].group < 0 || blocks[i].group != blocks[i - 1].group) {
+      continue;
+    }
+    if (IsPhotoCredit(blocks[i].text)) {
       verdicts[i - 1] = Verdict::kBad;
       interruption[i - 1] = true;
+    }
+    if (!folded_headline.empty() &&
+        FoldForMatching(blocks[i - 1].text) == folded_headline) {
+      verdicts[i] = Verdict::kBad;
+      interruption[i] = true;
     }
   }
   MarkBoilerplateSections(blocks, &verdicts, &interruption);

@@ -96,12 +96,42 @@ std::string StripBullet(absl::string_view line) {
 // Text with a line at least this long is not hard-wrapped: each line is a
 // paragraph (or a menu item, a teaser, a share button).
 constexpr size_t kUnwrappedLineBytes = 100;
+// A headline above a dump's article has at most this many words (a
+// picture's caption has more).
+constexpr size_t kMaxHeadlineWords = 30;
+// In a dump, the headline is at most this many lines above the article.
+constexpr size_t kHeadlineReach = 12;
 // A text with this many boilerplate lines is a dump of a web page.
 constexpr size_t kDumpFurnitureLines = 2;
 
 bool LooksLikeHeadline(absl::string_view line) {
   return !IsBoilerplateLine(line) && CountWords(line) >= 4 &&
          line.size() <= kMaxHeadlineBytes && !absl::EndsWith(line, ".");
+}
+
+// Words with at least two letters: "19 Nov 2019 05:44 GMT" has two.
+size_t CountLetterWords(absl::string_view line) {
+  size_t words = 0;
+  for (absl::string_view word : absl::StrSplit(line, ' ', absl::SkipEmpty())) {
+    size_t letters = 0;
+    for (char c : word) {
+      if (absl::ascii_isalpha(static_cast<unsigned char>(c)) ||
+          static_cast<unsigned char>(c) >= 0x80) {
+        ++letters;
+      }
+    }
+    if (letters >= 2) ++words;
+  }
+  return words;
+}
+
+// A headline of the story above its first paragraph: not a byline ("By
+// HNN Staff | November 18"), a credit or a date.
+bool LooksLikeStoryHeadline(absl::string_view line) {
+  return LooksLikeHeadline(line) && CountLetterWords(line) >= 4 &&
+         CountWords(line) <= kMaxHeadlineWords &&
+         !absl::StartsWithIgnoreCase(line, "by ") && !AsByline(line) &&
+         !IsAttribution(line);
 }
 
 // True when `blocks` open the way a wire story does: a headline line, then
@@ -205,6 +235,22 @@ absl::Status ParsePlainText(absl::string_view text, v1::Story* story) {
     ++headline;
   }
   if (headline == blocks.size()) headline = 0;
+  if (page_dump && !wire_story && !blocks.empty()) {
+    // The site's menus and banners come first in a dump; the story's
+    // headline is the headline-like line nearest above the article's
+    // first paragraph (bylines, times and captions lie between them).
+    std::vector<bool> article =
+        SelectArticleBlocks(blocks, blocks[headline].text);
+    size_t first =
+        std::find(article.begin(), article.end(), true) - article.begin();
+    for (size_t j = first; j > 0 && j + kHeadlineReach > first; --j) {
+      const std::string& text = blocks[j - 1].text;
+      if (LooksLikeStoryHeadline(text)) {
+        headline = j - 1;
+        break;
+      }
+    }
+  }
   size_t first_body = 0;
   if (!blocks.empty() && blocks[headline].text.size() <= kMaxHeadlineBytes) {
     story->set_headline(blocks[headline].text);

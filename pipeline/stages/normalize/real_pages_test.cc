@@ -4,6 +4,8 @@
 // is the story's dateline.
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -87,6 +89,28 @@ TEST(RealPagesTest, DatelineWithALocalBroadcaster) {
   EXPECT_EQ(story.dateline().place(), "HONOLULU, Hawaii");
   ASSERT_FALSE(story.paragraphs().empty());
   EXPECT_THAT(story.paragraphs(0), StartsWith("NASA scientists"));
+}
+
+// The headline of a dump is the headline-like line nearest above the
+// article, not the site's menus and banners at the top of the page.
+TEST(RealPagesTest, HeadlineAboveTheArticle) {
+  for (const auto& [page, headline] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"r02-ap",
+            "Unpredictable Sondland faces questions about Trump, Ukraine"},
+           {"r05-cnbc",
+            "Emirates inks $9 billion order for 30 Boeing 787 jets, will "
+            "restart plans to expand airline by early 2020s"},
+           {"r11-jpost",
+            "Son of former German president stabbed to death in Berlin"},
+           {"r13-phys-org",
+            "Hibernating astronauts would need smaller spacecraft"},
+           {"r14-reuters",
+            "Oversupply angst drags oil lower, stocks drift near highs"},
+           {"r18-therepublic", "CPD arrests six in drug investigation"},
+       }) {
+    EXPECT_EQ(NormalizePage(page).headline(), headline) << page;
+  }
 }
 
 }  // namespace
