@@ -22,14 +22,21 @@ TEST(BoilerplateEvalTest, ScoresAWordsBagComparison) {
             (std::vector<std::string>{"ça", "va", "l", "été", "2023"}));
 }
 
-void ExpectAccurate(const std::string& dir, size_t min_pages) {
+struct Floor {
+  double precision = 0.97;
+  double recall = 0.97;
+  double page_f1 = 0.8;
+};
+
+void ExpectAccurate(const std::string& dir, size_t min_pages,
+                    Floor floor = {}) {
   EvalReport report = EvaluateBoilerplate(WorkspacePath(dir));
   std::cout << dir << "\n" << FormatReport(report);
   EXPECT_GE(report.pages.size(), min_pages);
-  EXPECT_GE(report.micro_precision, 0.97);
-  EXPECT_GE(report.micro_recall, 0.97);
+  EXPECT_GE(report.micro_precision, floor.precision);
+  EXPECT_GE(report.micro_recall, floor.recall);
   for (const PageScore& page : report.pages) {
-    EXPECT_GE(page.f1, 0.8) << page.name;
+    EXPECT_GE(page.f1, floor.page_f1) << page.name;
   }
 }
 
@@ -41,6 +48,18 @@ TEST(BoilerplateEvalTest, DevelopmentSetStaysAccurate) {
 // blind (see BENCHMARKS.md); kept as a regression set since.
 TEST(BoilerplateEvalTest, SecondSetStaysAccurate) {
   ExpectAccurate("pipeline/stages/normalize/testdata/boilerplate_heldout", 8);
+}
+
+// Real pages nobody here wrote, as text dumps: scored blind at P 0.782,
+// R 0.997 (BENCHMARKS.md); the floors are what the rules reach now
+// (P 0.978, R 0.997, the worst page F1 0.938), rounded down.
+TEST(BoilerplateEvalTest, RealPagesStayAccurate) {
+  Floor floor;
+  floor.precision = 0.97;
+  floor.recall = 0.99;
+  floor.page_f1 = 0.93;
+  ExpectAccurate("pipeline/stages/normalize/testdata/boilerplate_real", 19,
+                 floor);
 }
 
 }  // namespace

@@ -39,6 +39,39 @@ TEST(IsBoilerplateLineTest, RecognisesPageFurniture) {
   }
 }
 
+TEST(IsBoilerplateLineTest, RecognisesCaptionsEmbedsAndNotices) {
+  // Lines of real pages saved as text (testdata/boilerplate_real).
+  for (const char* line :
+       {"FILE - In this Monday, Oct. 28, 2019, file photo, U.S. Ambassador "
+        "to the European Union Gordon Sondland walks to a secure area.",
+        "The front headlights of the new Ford Mustang Mach-E SUV. (Carlos "
+        "Osorio / AP)",
+        "This illustration shows how private operators could take people "
+        "back to the Moon [SpaceX via Nasa]",
+        "Materials from the campaign. (onmeth.com)",
+        "Representative image. (AFP file photo)",
+        "Natalie Naccache | Bloomberg | Getty Images",
+        "Patrick Semansky, ASSOCIATED PRESS",
+        "Christopher Tays Submitted photo", "1 of 6",
+        "Twitter post by @AOC: Private equity groups’ predatory practices "
+        "actively hurt millions of Americans.",
+        "— Dele (@dele_official) November 19, 2019",
+        "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+        "These are external links and will open in a new window",
+        "This document is subject to copyright. Apart from any fair dealing "
+        "no part may be reproduced without the written permission.",
+        "We urge you to turn off your ad blocker for The Telegraph website.",
+        "Story continues below gallery", "View all (23)"}) {
+    EXPECT_TRUE(IsBoilerplateLine(line)) << line;
+  }
+  for (const char* line :
+       {"(Reporting by Jane Doe in London/Editing by John Roe)", "Reuters",
+        "The order is valued at $8.8 billion (list prices).",
+        "Police said the man, 57, was arrested at the scene."}) {
+    EXPECT_FALSE(IsBoilerplateLine(line)) << line;
+  }
+}
+
 TEST(IsBoilerplateHeadingTest, RecognisesSectionHeadings) {
   for (const char* heading :
        {"Related stories", "SEE ALSO", "More from Local", "Most Read",
@@ -87,6 +120,66 @@ TEST(SelectArticleBlocksTest, KeepsTheArticleInOrder) {
       Kept(blocks, "Fare rise approved"),
       ElementsAre(testing::StartsWith("The transit authority"),
                   "No one objected.", testing::StartsWith("The increase")));
+}
+
+PageBlock DumpLine(std::string text, int group) {
+  PageBlock block = Line(std::move(text));
+  block.group = group;
+  return block;
+}
+
+// A text dump: the article, then teasers for other stories, each a title,
+// a summary and a "Read More »" line, as the page had them.
+TEST(SelectArticleBlocksTest, DropsTeasersAfterTheArticleInADump) {
+  std::vector<PageBlock> blocks = {
+      DumpLine("TOKYO — Japan and China agreed on Tuesday to resume talks on "
+               "a maritime hotline, officials from both governments said after "
+               "a meeting in Beijing.",
+               0),
+      DumpLine("The two sides last met in March and will meet again in "
+               "January, the foreign ministry in Tokyo said in a statement.",
+               1),
+      DumpLine("Source: Nikkei Asia", 2),
+      DumpLine("Indonesia raises rates for a third time", 3),
+      DumpLine("Bank Indonesia raised its benchmark rate by a quarter point "
+               "on Thursday to defend the rupiah, which hit a record low "
+               "against the dollar this week.",
+               4),
+      DumpLine("Read More »", 5),
+      DumpLine("Vietnam exports slow as chip demand cools", 6),
+      DumpLine("Vietnam's exports grew at the slowest pace in a year in "
+               "November as demand for electronics and chips from its main "
+               "markets cooled, data showed.",
+               7),
+      DumpLine("Read More »", 8),
+  };
+  EXPECT_THAT(Kept(blocks, "Japan and China agree to resume hotline talks"),
+              ElementsAre(testing::StartsWith("TOKYO — Japan and China"),
+                          testing::StartsWith("The two sides last met")));
+}
+
+// A picture's caption, its credit and an embedded post inside the article
+// do not cut it in two.
+TEST(SelectArticleBlocksTest, CaptionsInsideADumpInterruptTheArticle) {
+  std::vector<PageBlock> blocks = {
+      DumpLine("Police arrested six people Monday during a narcotics "
+               "investigation involving drug activity at a home on the east "
+               "side of the city, police said.",
+               0),
+      DumpLine("Story continues below gallery", 1),
+      DumpLine("1 of 6", 2),
+      DumpLine("[5dd4109988]", 3),
+      DumpLine("Christopher Battin Submitted photo", 3),
+      DumpLine("[5dd4109c71]", 4),
+      DumpLine("Jonathan P. Blair Submitted photo", 4),
+      DumpLine("A sheriff's department canine later alerted to the odor of "
+               "narcotics in the vehicle and officers found methamphetamine "
+               "and a scale, police said.",
+               5),
+  };
+  EXPECT_THAT(Kept(blocks, ""),
+              ElementsAre(testing::StartsWith("Police arrested six"),
+                          testing::StartsWith("A sheriff's department")));
 }
 
 TEST(SelectArticleBlocksTest, DropsLinkListsAndFurnitureRegions) {

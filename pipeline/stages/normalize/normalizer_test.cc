@@ -253,6 +253,44 @@ TEST(NormalizerTest, AbsentTimesStayUnset) {
   }
 }
 
+// The page of the issue, saved as text: teasers for other stories (title,
+// summary, "Read More »"), a "Source: ..." credit and a dateline that opens
+// the story after its standfirst.
+TEST(NormalizerTest, PageDumpKeepsOnlyTheStoryAndMovesItsParts) {
+  absl::StatusOr<v1::Story> story = MakeNormalizer()->Normalize(
+      Raw("Home | World | Business | Markets | Tech\n\n"
+          "Japan and China agree to resume hotline talks\n\n"
+          "Share on Facebook\n\n"
+          "The two neighbours will meet again in January.\n\n"
+          "TOKYO — Japan and China agreed on Tuesday to resume talks on a "
+          "maritime hotline, officials from both governments said after a "
+          "meeting in Beijing.\n\n"
+          "The two sides last met in March, the foreign ministry in Tokyo "
+          "said in a statement, and both hope to sign an agreement next "
+          "year.\n\n"
+          "Source: Nikkei Asia\n\n"
+          "Indonesia raises rates for a third time\n\n"
+          "Bank Indonesia raised its benchmark rate by a quarter point on "
+          "Thursday to defend the rupiah, which hit a record low against the "
+          "dollar this week.\n\n"
+          "Read More »\n\n"
+          "Vietnam exports slow as chip demand cools\n\n"
+          "Vietnam's exports grew at the slowest pace in a year in November "
+          "as demand for electronics and chips from its main markets cooled, "
+          "data showed.\n\n"
+          "Read More »\n"));
+  ASSERT_TRUE(story.ok()) << story.status();
+  EXPECT_EQ(story->headline(), "Japan and China agree to resume hotline talks");
+  EXPECT_EQ(story->dateline().place(), "TOKYO");
+  EXPECT_THAT(story->attributions(), ElementsAre("Source: Nikkei Asia"));
+  // The standfirst is short page text outside the story's run of
+  // paragraphs; the teasers are gone.
+  EXPECT_THAT(story->paragraphs(),
+              ElementsAre(testing::StartsWith("Japan and China agreed on "
+                                              "Tuesday"),
+                          testing::StartsWith("The two sides last met")));
+}
+
 TEST(StoryIdTest, IsStable) {
   EXPECT_EQ(StoryId("ap", "urn:ap:1", 2, "", false),
             StoryId("ap", "urn:ap:1", 2, "ignored text", false));
