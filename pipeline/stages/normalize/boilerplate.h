@@ -3,7 +3,8 @@
 // Tells a page's article text from its boilerplate: navigation, repeated
 // headlines, "SEE ALSO" / "Read more" lines, related-story lists with their
 // teasers, share/subscribe/newsletter blurbs, author and outlet boxes,
-// cookie notices, captions and time stamps.
+// cookie notices, pictures' captions and credits, embedded social posts,
+// site notices and time stamps.
 //
 // The page is first cut into blocks (paragraphs, list items, headings, or
 // lines of a text dump), then:
@@ -16,7 +17,11 @@
 //   3. short and medium blocks take their neighbours' verdict, so "He
 //      declined to comment." between two article paragraphs stays;
 //   4. for HTML, only blocks inside the deepest container that holds most of
-//      the article text are kept, which drops stray teasers and boxes.
+//      the article text are kept, which drops stray teasers and boxes; for
+//      a text dump, which has no containers, the article is the longest run
+//      of paragraphs (captions, embedded posts and other interruptions do
+//      not cut it), and teasers (a paragraph alone under a title) and short
+//      runs outside it are dropped.
 //
 //   std::vector<PageBlock> blocks = ...;  // from the HTML or text parser
 //   std::vector<bool> keep = SelectArticleBlocks(blocks, headline);
