@@ -43,31 +43,15 @@ bool IsHtmlElement(absl::string_view name) {
   return false;
 }
 
-// Names that, alone in angle brackets, are markup: HTML's elements and the
-// roots of the XML vocabularies wires send.
-bool IsMarkupName(absl::string_view name) {
-  static constexpr absl::string_view kNames[] = {
-      "a",       "abbr",    "address",  "article",    "aside",
-      "b",       "base",    "big",      "blockquote", "body",
-      "br",      "caption", "center",   "cite",       "code",
-      "col",     "dd",      "del",      "div",        "dl",
-      "dt",      "em",      "feed",     "figcaption", "figure",
-      "font",    "footer",  "form",     "h1",         "h2",
-      "h3",      "h4",      "h5",       "h6",         "head",
-      "header",  "hr",      "html",     "i",          "iframe",
-      "img",     "ins",     "item",     "li",         "link",
-      "main",    "meta",    "nav",      "newsitem",   "newsmessage",
-      "newsml",  "nitf",    "noscript", "ol",         "p",
-      "pre",     "q",       "rss",      "s",          "script",
-      "section", "small",   "span",     "strike",     "strong",
-      "style",   "sub",     "sup",      "table",      "tbody",
-      "td",      "th",      "thead",    "title",      "tr",
-      "tt",      "u",       "ul",       "xml",
-  };
-  for (absl::string_view markup_name : kNames) {
-    if (absl::EqualsIgnoreCase(name, markup_name)) return true;
-  }
-  return false;
+// True when the first tag of `text` (which starts with "<") holds more
+// than its name: "<MAIN STREET BANCORP>", not "<main>" or "<p>".
+bool RootTagHasWords(absl::string_view text) {
+  size_t end = text.find('>');
+  if (end == absl::string_view::npos) return false;
+  absl::string_view inside = text.substr(1, end - 1);
+  size_t name_end = 0;
+  while (name_end < inside.size() && IsNameChar(inside[name_end])) ++name_end;
+  return !absl::StripAsciiWhitespace(inside.substr(name_end)).empty();
 }
 
 // Longest bracketed name read as text; a longer span is not a name.
@@ -92,17 +76,6 @@ bool ReadsAsText(absl::string_view text) {
         absl::string_view inside = text.substr(i + 1, end - i - 1);
         if (inside.find_first_of("=\"'") != absl::string_view::npos ||
             absl::EndsWith(inside, "/")) {
-          return false;
-        }
-        size_t name_end = 0;
-        while (name_end < inside.size() && IsNameChar(inside[name_end])) {
-          ++name_end;
-        }
-        absl::string_view name = inside.substr(0, name_end);
-        size_t colon = name.rfind(':');
-        if (colon != absl::string_view::npos) name.remove_prefix(colon + 1);
-        if (IsMarkupName(name) &&
-            absl::StripAsciiWhitespace(inside.substr(name_end)).empty()) {
           return false;
         }
         i = end;
@@ -165,15 +138,23 @@ WireFormat DetectFormat(absl::string_view text,
 
   if (rest[0] == '<') {
     std::string root = RootElementName(rest);
-    if (!root.empty() && ReadsAsText(rest)) return v1::WIRE_FORMAT_PLAIN_TEXT;
     if (root == "newsItem" || root == "newsMessage") {
       return v1::WIRE_FORMAT_NEWSML_G2;
     }
     if (root == "nitf") return v1::WIRE_FORMAT_NITF;
-    if (IsHtmlElement(root)) return v1::WIRE_FORMAT_HTML;
+    if (IsHtmlElement(root)) {
+      // "<MAIN STREET BANCORP> YEAR NET": a name in brackets whose first
+      // word is an element's, in text without markup.
+      return RootTagHasWords(rest) && ReadsAsText(rest)
+                 ? v1::WIRE_FORMAT_PLAIN_TEXT
+                 : v1::WIRE_FORMAT_HTML;
+    }
     if (!root.empty()) {
-      // Markup, but another vocabulary (RSS, NewsML 1, SportsML, ...).
-      return v1::WIRE_FORMAT_UNSPECIFIED;
+      // Markup, but another vocabulary (RSS, NewsML 1, SportsML, ...);
+      // or text that opens with a name in brackets ("<ACME CORP> SETS
+      // QUARTERLY PAYOUT", "<S> SEES ...").
+      return ReadsAsText(rest) ? v1::WIRE_FORMAT_PLAIN_TEXT
+                               : v1::WIRE_FORMAT_UNSPECIFIED;
     }
   }
   if (ContainsIgnoreCase(content_type, "html")) {

@@ -34,9 +34,11 @@ std::string RootElementName(absl::string_view text);
 
 // Returns true when `text`, though it opens like markup, is prose with
 // names in angle brackets, as wire copy writes companies and tickers
-// ("<ACME CORP> SETS QUARTERLY PAYOUT", "Great Western <GWF>"): it has no
-// end tag, empty-element tag, comment, declaration or attribute, no bare
-// element tag such as "<p>" or "<nitf>", and words outside the brackets.
+// ("<ACME CORP> SETS QUARTERLY PAYOUT", "DU PONT <DD> ..."): it has no
+// end tag, empty-element tag, comment, declaration or attribute, and has
+// words outside the brackets. DetectFormat asks it only when the root
+// element is none of a known format's ("<ACME>"), or an HTML element's
+// name followed by more words ("<MAIN STREET BANCORP>").
 bool ReadsAsText(absl::string_view text);
 
 // Returns the format's human name, e.g. "NewsML-G2".

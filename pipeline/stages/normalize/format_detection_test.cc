@@ -53,7 +53,16 @@ TEST(DetectFormatTest, BracketedNamesOpeningProseArePlainText) {
   // A company whose first word is an HTML element's name is still a name.
   EXPECT_EQ(DetectFormat("<MAIN STREET BANCORP> YEAR NET\n\nShr 45 cts", ""),
             v1::WIRE_FORMAT_PLAIN_TEXT);
+  // Tickers that are also element names, alone or inside the text.
+  EXPECT_EQ(DetectFormat("<S> SEES HIGHER NET\n\nSears <S> said ...", ""),
+            v1::WIRE_FORMAT_PLAIN_TEXT);
+  EXPECT_EQ(DetectFormat("<ACME CORP> BUYS STAKE\n\nAcme said it bought "
+                         "a stake in Du Pont <DD> and USAir <U>.",
+                         ""),
+            v1::WIRE_FORMAT_PLAIN_TEXT);
   EXPECT_EQ(DetectFormat("<p>Text", ""), v1::WIRE_FORMAT_HTML);
+  EXPECT_EQ(DetectFormat("<P>Text<P>More text", ""), v1::WIRE_FORMAT_HTML);
+  EXPECT_EQ(DetectFormat("<nitf>\n<head>", ""), v1::WIRE_FORMAT_NITF);
   EXPECT_EQ(DetectFormat("<rss version=\"2.0\">", ""),
             v1::WIRE_FORMAT_UNSPECIFIED);
 }
@@ -66,10 +75,7 @@ TEST(ReadsAsTextTest, NamesInBracketsAreText) {
 }
 
 TEST(ReadsAsTextTest, MarkupIsNot) {
-  EXPECT_FALSE(ReadsAsText("<nitf>\n<head>"));  // truncated NITF
   EXPECT_FALSE(ReadsAsText("<story>Text</story>"));
-  EXPECT_FALSE(ReadsAsText("<p>Text"));
-  EXPECT_FALSE(ReadsAsText("<P>Text"));
   EXPECT_FALSE(ReadsAsText("<story id=x>Text"));
   EXPECT_FALSE(ReadsAsText("<story><br/>Text"));
   EXPECT_FALSE(ReadsAsText("<story><!-- c -->Text"));

@@ -78,6 +78,15 @@ TEST(ReutersCopyTest, EarningsTableUnderABracketedCompany) {
   EXPECT_THAT(Body(*story), HasSubstr("Avg shrs 2,332,397 vs 1,428,000"));
 }
 
+TEST(ReutersCopyTest, TickerThatIsAnElementNameIsText) {
+  absl::StatusOr<v1::Story> story = NormalizeReuters("1075");
+  ASSERT_TRUE(story.ok()) << story.status();
+  EXPECT_EQ(story->headline(),
+            "<FRUIT OF THE LOOM INC> INITIAL OFFERING STARTS");
+  EXPECT_EQ(story->attributes().at(kFormatFallbackAttribute), "plain_text");
+  EXPECT_THAT(Body(*story), HasSubstr("<S>"));
+}
+
 TEST(ReutersCopyTest, TickerInsideTheHeadlineIsKept) {
   for (const auto& [newid, headline] :
        std::vector<std::pair<std::string, std::string>>{
