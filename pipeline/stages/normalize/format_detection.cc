@@ -74,7 +74,9 @@ bool ReadsAsText(absl::string_view text) {
           continue;  // a "<" in prose, not a tag
         }
         absl::string_view inside = text.substr(i + 1, end - i - 1);
-        if (inside.find_first_of("=\"'") != absl::string_view::npos ||
+        // An attribute (name=value), not an apostrophe ("<HUDSON'S BAY
+        // CO>").
+        if (inside.find('=') != absl::string_view::npos ||
             absl::EndsWith(inside, "/")) {
           return false;
         }

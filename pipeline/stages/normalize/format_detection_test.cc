@@ -72,6 +72,8 @@ TEST(ReadsAsTextTest, NamesInBracketsAreText) {
   EXPECT_TRUE(ReadsAsText("<Union Faith Canada\nHolding Ltd> would buy"));
   EXPECT_TRUE(ReadsAsText("<NOVO INDUSTRI A/S> SAYS net rose <5 pct"));
   EXPECT_TRUE(ReadsAsText("<BODY SHOP INTERNATIONAL PLC> YEAR PROFIT"));
+  EXPECT_TRUE(ReadsAsText("<HUDSON'S BAY CO> SELLS UNIT"));
+  EXPECT_TRUE(ReadsAsText("<D'OR VAL MINES LTD> YEAR NET"));
 }
 
 TEST(ReadsAsTextTest, MarkupIsNot) {

@@ -87,6 +87,13 @@ TEST(ReutersCopyTest, TickerThatIsAnElementNameIsText) {
   EXPECT_THAT(Body(*story), HasSubstr("<S>"));
 }
 
+TEST(ReutersCopyTest, ApostropheInsideTheBracketsIsText) {
+  absl::StatusOr<v1::Story> story = NormalizeReuters("7883");
+  ASSERT_TRUE(story.ok()) << story.status();
+  EXPECT_THAT(story->headline(), testing::StartsWith("<HUDSON'S BAY CO>"));
+  EXPECT_EQ(story->attributes().at(kFormatFallbackAttribute), "plain_text");
+}
+
 TEST(ReutersCopyTest, TickerInsideTheHeadlineIsKept) {
   for (const auto& [newid, headline] :
        std::vector<std::pair<std::string, std::string>>{
