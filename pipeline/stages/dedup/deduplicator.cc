@@ -6,6 +6,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "pipeline/stages/dedup/disk_entry_store.h"
 #include "pipeline/stages/dedup/memory_entry_store.h"
 
@@ -57,6 +59,29 @@ bool HeadlineMarksCorrection(absl::string_view headline) {
   return false;
 }
 
+// Returns the words of `fp`'s lead that the candidate `c` does not
+// mention, quoted, at most three; else how many there are.
+std::string LeadTerms(const StoryFingerprint& fp, int count,
+                      const EntryView& c) {
+  std::vector<std::string> terms;
+  for (const auto& [value, term] : fp.lead_terms) {
+    if (terms.size() >= 3) break;
+    const LeadEvidence one =
+        CompareLeads(c.numbers, c.names, c.lead, fp.numbers, fp.names,
+                     MakeEntitySketch({0, value}));
+    std::string quoted = absl::StrCat("\"", term, "\"");
+    if (one.missing_from_a_count > 0 &&
+        std::find(terms.begin(), terms.end(), quoted) == terms.end()) {
+      terms.push_back(std::move(quoted));
+    }
+  }
+  if (terms.empty()) {
+    return absl::StrCat(count,
+                        count == 1 ? " figure or name" : " figures or names");
+  }
+  return absl::StrJoin(terms, ", ");
+}
+
 }  // namespace
 
 struct Deduplicator::Match {
@@ -66,6 +91,8 @@ struct Deduplicator::Match {
   std::string method;
   // The story adds nothing to the state (an exact duplicate).
   bool exact = false;
+  // What decided, in words (DedupVerdict::evidence).
+  std::string evidence;
 };
 
 DedupStats& DedupStats::operator+=(const DedupStats& o) {
@@ -123,6 +150,12 @@ absl::Status ValidateDeduplicatorConfig(const DeduplicatorConfig& c) {
     return bad("rewrite_min_entities must be >= 0");
   }
   if (c.max_bucket_entries < 1) return bad("max_bucket_entries must be >= 1");
+  if (c.lead_name_conflict_words < 0) {
+    return bad("lead_name_conflict_words must be >= 0");
+  }
+  if (c.rewrite_window < absl::ZeroDuration()) {
+    return bad("rewrite_window must be >= 0");
+  }
   if (c.max_future_skew < absl::ZeroDuration()) {
     return bad("max_future_skew must be >= 0");
   }
@@ -225,6 +258,7 @@ std::string Deduplicator::Serialize(const EntryHeader& h,
                                     absl::Span<const uint8_t> signature,
                                     const EntitySketch& numbers,
                                     const EntitySketch& names,
+                                    const EntitySketch& lead,
                                     absl::string_view story_id,
                                     absl::string_view cluster_id) const {
   DedupStateEntry out;
@@ -246,6 +280,8 @@ std::string Deduplicator::Serialize(const EntryHeader& h,
   out.set_number_count(numbers.count);
   for (uint16_t x : names.view()) out.add_name_sketch(x);
   out.set_name_count(names.count);
+  for (uint16_t x : lead.view()) out.add_lead_sketch(x);
+  out.set_lead_count(lead.count);
   out.set_story_id(std::string(story_id));
   if (story_id != cluster_id) out.set_cluster_id(std::string(cluster_id));
   return out.SerializeAsString();
@@ -293,6 +329,7 @@ DedupVerdict Deduplicator::Judge(const Story& story, absl::Time record_time,
   verdict.set_similarity(static_cast<float>(match.similarity));
   verdict.set_method(match.method);
   verdict.set_domain(domain_name);
+  verdict.set_evidence(match.evidence);
   ++counters_.verdicts[match.kind];
 
   const int64_t window = absl::ToInt64Seconds(config_.window);
@@ -332,8 +369,8 @@ DedupVerdict Deduplicator::Judge(const Story& story, absl::Time record_time,
       fp.minhash.size() == static_cast<size_t>(num_hashes_)
           ? absl::MakeConstSpan(fp.minhash)
           : absl::Span<const uint8_t>();
-  const uint32_t slot =
-      store_->Add(h, signature, fp.numbers, fp.names, root ? "" : story.id());
+  const uint32_t slot = store_->Add(h, signature, fp.numbers, fp.names, fp.lead,
+                                    root ? "" : story.id());
   if (match.kind == wirestream::v1::DEDUP_KIND_KILL) {
     store_->SetClusterKilled(cluster, true);
   } else if (match.kind == wirestream::v1::DEDUP_KIND_UPDATE) {
@@ -342,9 +379,9 @@ DedupVerdict Deduplicator::Judge(const Story& story, absl::Time record_time,
   store_->Index(slot, config_.max_bucket_entries);
   AddToTimeOrder(slot, event_time);
   ++live_entries_;
-  changes->push_back(
-      {absl::StrCat(domains_[domain], "/", story.id()),
-       Serialize(h, signature, fp.numbers, fp.names, story.id(), cluster_id)});
+  changes->push_back({absl::StrCat(domains_[domain], "/", story.id()),
+                      Serialize(h, signature, fp.numbers, fp.names, fp.lead,
+                                story.id(), cluster_id)});
   ExpireAndEvict(changes);
   return verdict;
 }
@@ -354,6 +391,7 @@ Deduplicator::Match Deduplicator::FindMatch(const Story& story, uint16_t domain,
                                             uint32_t source_key,
                                             const StoryFingerprint& fp,
                                             int64_t event_time, bool is_kill) {
+  rejected_evidence_.clear();
   // A duplicate or near-duplicate of a killed cluster is flagged as a kill.
   auto flag_killed = [&](Match m) {
     if ((m.kind == wirestream::v1::DEDUP_KIND_DUPLICATE ||
@@ -447,10 +485,19 @@ Deduplicator::Match Deduplicator::FindMatch(const Story& story, uint16_t domain,
   }
 
   if (is_kill) {
-    return {wirestream::v1::DEDUP_KIND_KILL, std::nullopt, 0.0, "pub-status",
-            false};
+    return {wirestream::v1::DEDUP_KIND_KILL,
+            std::nullopt,
+            0.0,
+            "pub-status",
+            false,
+            rejected_evidence_};
   }
-  return {wirestream::v1::DEDUP_KIND_NEW, std::nullopt, 0.0, "no-match", false};
+  return {wirestream::v1::DEDUP_KIND_NEW,
+          std::nullopt,
+          0.0,
+          "no-match",
+          false,
+          rejected_evidence_};
 }
 
 std::optional<Deduplicator::Match> Deduplicator::NearMatch(
@@ -474,6 +521,16 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
   const int64_t window = absl::ToInt64Seconds(config_.window);
   const bool correction = HeadlineMarksCorrection(story.headline());
   std::optional<Match> best;
+  rejected_evidence_.clear();
+  double rejected_similarity = -1;
+  // Keeps, for a NEW verdict, why the most similar candidate was not taken.
+  auto reject = [&](uint32_t slot, double similarity, std::string why) {
+    if (similarity <= rejected_similarity) return;
+    rejected_similarity = similarity;
+    rejected_evidence_ =
+        absl::StrFormat("kept apart from %s (similarity %.2f): %s",
+                        StoryId(slot), similarity, why);
+  };
   for (uint32_t slot : candidates_) {
     const EntryView& c = store_->Get(slot);
     const EntryHeader& e = c.header;
@@ -484,10 +541,17 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
     double similarity = 0;
     DedupKind kind = wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE;
     const char* method = "minhash";
+    // Shares most of its text (not just the words of a rewrite).
+    bool strong = true;
     if (std::min<int>(fp.word_count, e.word_count) < config_.short_item_words) {
-      // Short items: near-identical, with the same figures and names.
+      // Short items: near-identical; every figure of one in the other, and
+      // the names agreeing (the lead check below tells siblings apart).
+      const std::optional<double> numbers =
+          EntityOverlap(fp.numbers, c.numbers);
+      const std::optional<double> names = EntityOverlap(fp.names, c.names);
       if (resemblance < config_.short_item_resemblance ||
-          !(fp.numbers == c.numbers) || !(fp.names == c.names)) {
+          fp.numbers.count != c.numbers.count || (numbers && *numbers < 1.0) ||
+          (names && *names < config_.name_agreement)) {
         continue;
       }
       similarity = resemblance;
@@ -499,8 +563,8 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
           comparable_sizes ? ContainmentFromResemblance(
                                  resemblance, fp.shingle_count, e.shingle_count)
                            : 0.0;
-      const bool strong = resemblance >= config_.near_duplicate_resemblance ||
-                          containment >= config_.near_duplicate_containment;
+      strong = resemblance >= config_.near_duplicate_resemblance ||
+               containment >= config_.near_duplicate_containment;
       if (!strong && resemblance < config_.rewrite_resemblance) continue;
       similarity = std::max(resemblance, containment);
       const std::optional<double> names = EntityOverlap(fp.names, c.names);
@@ -513,10 +577,24 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
         method = "minhash+correction";
       } else if (strong) {
         if (names && *names < config_.name_agreement) continue;
-        if (numbers && *numbers < config_.number_agreement) continue;
+        // The figures apart from the dateline's day: a re-send on another
+        // day is judged on its text, and another day's report by its lead
+        // below.
+        const uint16_t day_here = LeadDate(fp.lead).value_or(0);
+        const uint16_t day_there = LeadDate(c.lead).value_or(0);
+        const std::optional<double> figures =
+            EntityOverlap(WithoutDays(fp.numbers, {day_here, day_there}),
+                          WithoutDays(c.numbers, {day_here, day_there}));
+        if (figures && *figures < config_.number_agreement) continue;
       } else {
         // A rewrite shares less text: every figure and name compared must
-        // agree, and there must be enough of them.
+        // agree, there must be enough of them, and it comes out within
+        // rewrite_window (a follow-up days later repeats names and figures
+        // too).
+        if (std::abs(e.event_time - event_time) >
+            absl::ToInt64Seconds(config_.rewrite_window)) {
+          continue;
+        }
         const int evidence = EntityEvidence(fp.names, c.names) +
                              EntityEvidence(fp.numbers, c.numbers);
         if (evidence < config_.rewrite_min_entities) continue;
@@ -524,6 +602,63 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
         if (numbers && *numbers < config_.rewrite_entity_agreement) continue;
         method = "minhash+entities";
       }
+    }
+    // Word overlap alone does not make two stories one: a figure or name
+    // in one lead that the other does not mention at all, or another day
+    // with other figures, is a different story (a fund's sibling, the same
+    // report for another day). A correction from the same source may
+    // change them.
+    std::string agreed = "same figures and names in the lead";
+    if (kind != wirestream::v1::DEDUP_KIND_UPDATE) {
+      const LeadEvidence lead = CompareLeads(c.numbers, c.names, c.lead,
+                                             fp.numbers, fp.names, fp.lead);
+      // A lead figure or name put in place of another is decisive when
+      // the figures disagree, or in a short item when the names do (a
+      // fund's or company's sibling); in a longer story whose figures all
+      // agree it is an edit (a retitle, a fixed typo, a ticker).
+      const std::optional<double> lead_numbers =
+          EntityOverlap(fp.numbers, c.numbers);
+      const std::optional<double> lead_names = EntityOverlap(fp.names, c.names);
+      const bool figures_differ = lead_numbers && *lead_numbers < 1.0;
+      const bool short_item_names_differ =
+          std::min<int>(fp.word_count, e.word_count) <
+              config_.lead_name_conflict_words &&
+          lead_names && *lead_names < 1.0;
+      if (lead.conflict() && (figures_differ || short_item_names_differ)) {
+        std::string why;
+        if (lead.missing_from_a_count > 0) {
+          why = absl::StrCat("this story's lead names ",
+                             LeadTerms(fp, lead.missing_from_a_count, c),
+                             " that it does not mention");
+        }
+        if (lead.missing_from_b_count > 0) {
+          absl::StrAppend(&why, why.empty() ? "" : "; ", "its lead names ",
+                          lead.missing_from_b_count,
+                          lead.missing_from_b_count == 1 ? " figure or name"
+                                                         : " figures or names",
+                          " this story does not mention");
+        }
+        reject(slot, similarity, why);
+        continue;
+      }
+      const uint16_t date_here = LeadDate(fp.lead).value_or(0);
+      const uint16_t date_there = LeadDate(c.lead).value_or(0);
+      if (lead.other_date &&
+          (!strong || !(WithoutDays(fp.numbers, {date_here, date_there}) ==
+                        WithoutDays(c.numbers, {date_here, date_there})))) {
+        // A re-send on another day repeats the text and its figures; the
+        // same report for another day has figures of its own, and a
+        // follow-up shares less text.
+        reject(slot, similarity,
+               "another day's report (dateline date differs) with other "
+               "figures");
+        continue;
+      }
+      if (lead.other_date) {
+        agreed = "same figures and names; another dateline day (a re-send)";
+      }
+    } else {
+      agreed = "a correction from the same source";
     }
     // A correction from the story's own source outranks copies by others;
     // otherwise the most similar candidate wins.
@@ -533,7 +668,14 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
       const bool best_update = best->kind == wirestream::v1::DEDUP_KIND_UPDATE;
       better = update != best_update ? update : similarity > best->similarity;
     }
-    if (better) best = Match{kind, slot, similarity, method, false};
+    if (better) {
+      best = Match{kind,
+                   slot,
+                   similarity,
+                   method,
+                   false,
+                   absl::StrFormat("similarity %.2f; %s", similarity, agreed)};
+    }
   }
   return best;
 }
@@ -656,6 +798,7 @@ void Deduplicator::Restore(absl::string_view key,
                  : absl::Span<const uint8_t>(),
       sketch(in.number_sketch(), in.number_count()),
       sketch(in.name_sketch(), in.name_count()),
+      sketch(in.lead_sketch(), in.lead_count()),
       root ? absl::string_view() : absl::string_view(in.story_id()));
   if (in.kind() == wirestream::v1::DEDUP_KIND_KILL) {
     store_->SetClusterKilled(h.cluster, true);

@@ -114,11 +114,17 @@ struct DeduplicatorConfig {
   double rewrite_resemblance = 0.35;
   double rewrite_entity_agreement = 0.9;
   int rewrite_min_entities = 4;
+  // ... and the two are at most this far apart in event time.
+  absl::Duration rewrite_window = absl::Hours(24);
   // Stories with fewer words than this are short items: they only match
   // another story as a NEAR_DUPLICATE when the resemblance reaches
   // short_item_resemblance and their numbers and names are equal.
   int short_item_words = 25;
-  double short_item_resemblance = 0.8;
+  double short_item_resemblance = 0.7;
+  // Stories shorter than this (in words) are kept apart when their leads
+  // name different names, even with every figure the same (a fund's
+  // sibling paying the same dividend); see CompareLeads.
+  int lead_name_conflict_words = 60;
   // An LSH bucket holds at most this many entries (boilerplate-heavy
   // stories would otherwise make every lookup slow).
   int max_bucket_entries = 64;
@@ -247,7 +253,7 @@ class Deduplicator {
   std::string Serialize(const EntryHeader& header,
                         absl::Span<const uint8_t> signature,
                         const EntitySketch& numbers, const EntitySketch& names,
-                        absl::string_view story_id,
+                        const EntitySketch& lead, absl::string_view story_id,
                         absl::string_view cluster_id) const;
 
   Match FindMatch(const wirestream::v1::Story& story, uint16_t domain,
@@ -283,6 +289,8 @@ class Deduplicator {
   int64_t live_entries_ = 0;
   DedupStats counters_;
   std::vector<uint32_t> candidates_;
+  // Why the most similar candidate of the last NearMatch was kept apart.
+  std::string rejected_evidence_;
   std::vector<uint32_t> found_;
 };
 

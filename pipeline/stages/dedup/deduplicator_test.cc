@@ -550,10 +550,11 @@ TEST(DeduplicatorTest, ReportsBytesPerEntry) {
   }
   const DedupStats stats = dedup->stats();
   EXPECT_EQ(stats.entries, 200);
-  // Record (48) + signature (60) + sketches (36) + id pointer (8, empty for
-  // a cluster's first story) + time order (4) + 22 index cells (176) +
-  // cluster (16, and 32 of heap for its 12-byte id): 380 bytes.
-  EXPECT_EQ(stats.bytes_per_entry(), 380.0);
+  // Record (48) + signature (60) + number, name and lead sketches (3 x 34)
+  // + id pointer (8, empty for a cluster's first story) + time order (4) +
+  // 22 index cells (176) + cluster (16, and 32 of heap for its 12-byte id):
+  // 446 bytes.
+  EXPECT_EQ(stats.bytes_per_entry(), 446.0);
   EXPECT_GE(stats.allocated_bytes, stats.bytes / 2);
   EXPECT_LE(stats.allocated_bytes, stats.bytes * 2);
 }
@@ -603,9 +604,9 @@ TEST(DeduplicatorTest, RestoredStateCatchesWhatWasSeenBefore) {
   EXPECT_EQ(stats.entries, 3);
   EXPECT_EQ(stats.restored_entries, 3);
   EXPECT_EQ(stats.restore_errors, 1);
-  // The bridge's entry (332 bytes) and its cluster (16, and 32 of heap for
+  // The bridge's entry (398 bytes) and its cluster (16, and 32 of heap for
   // its id) are gone.
-  EXPECT_EQ(stats.bytes, bytes_before - 332 - 48);
+  EXPECT_EQ(stats.bytes, bytes_before - 398 - 48);
 
   std::vector<StateChange> changes;
   DedupVerdict v = after->Judge(Acme(), kT0, &changes);

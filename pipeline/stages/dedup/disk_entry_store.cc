@@ -103,13 +103,14 @@ rocksdb::WriteOptions NoLog() {
 std::string EncodeEntry(const EntryHeader& header,
                         absl::Span<const uint8_t> signature,
                         const EntitySketch& numbers, const EntitySketch& names,
-                        absl::string_view own_id) {
+                        const EntitySketch& lead, absl::string_view own_id) {
   std::string value(sizeof(EntryHeader), '\0');
   std::memcpy(value.data(), &header, sizeof(EntryHeader));
   value.append(reinterpret_cast<const char*>(signature.data()),
                signature.size());
   value.append(reinterpret_cast<const char*>(&numbers), sizeof(EntitySketch));
   value.append(reinterpret_cast<const char*>(&names), sizeof(EntitySketch));
+  value.append(reinterpret_cast<const char*>(&lead), sizeof(EntitySketch));
   value.append(own_id.data(), own_id.size());
   return value;
 }
@@ -167,13 +168,14 @@ uint32_t DiskEntryStore::Add(const EntryHeader& header,
                              absl::Span<const uint8_t> signature,
                              const EntitySketch& numbers,
                              const EntitySketch& names,
+                             const EntitySketch& lead,
                              absl::string_view own_id) {
   const uint32_t slot = slots_.Take();
   const bool comparable = signature.size() == static_cast<size_t>(num_hashes_);
   const EntryHeader h = AddedHeader(header, comparable);
   std::string value =
       EncodeEntry(h, comparable ? signature : absl::Span<const uint8_t>(),
-                  numbers, names, own_id);
+                  numbers, names, lead, own_id);
   rocksdb::WriteBatch batch;
   batch.Put(RecordKey('E', slot), value);
   Write(&batch, /*changes_index=*/false);
@@ -285,7 +287,7 @@ void DiskEntryStore::Decode(uint32_t slot, std::string value) {
   view_ = EntryView{};
   entry_value_ = std::move(value);
   cached_slot_ = -1;
-  if (entry_value_.size() < sizeof(EntryHeader) + 2 * sizeof(EntitySketch)) {
+  if (entry_value_.size() < sizeof(EntryHeader) + 3 * sizeof(EntitySketch)) {
     // A freed slot reads as an empty, dead entry.
     return;
   }
@@ -299,6 +301,8 @@ void DiskEntryStore::Decode(uint32_t slot, std::string value) {
   std::memcpy(&view_.numbers, p, sizeof(EntitySketch));
   p += sizeof(EntitySketch);
   std::memcpy(&view_.names, p, sizeof(EntitySketch));
+  p += sizeof(EntitySketch);
+  std::memcpy(&view_.lead, p, sizeof(EntitySketch));
   p += sizeof(EntitySketch);
   view_.own_id = absl::string_view(
       p, entry_value_.size() - static_cast<size_t>(p - entry_value_.data()));

@@ -59,7 +59,7 @@ class DiskEntryStore : public EntryStore {
 
   uint32_t Add(const EntryHeader& header, absl::Span<const uint8_t> signature,
                const EntitySketch& numbers, const EntitySketch& names,
-               absl::string_view own_id) override;
+               const EntitySketch& lead, absl::string_view own_id) override;
   void Index(uint32_t slot, int max_bucket_entries) override;
   void IndexPending(int max_bucket_entries) override;
   bool IndexesWhileRestoring() const override { return true; }

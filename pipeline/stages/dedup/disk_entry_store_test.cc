@@ -77,7 +77,7 @@ TEST(DiskEntryStoreTest, KeepsFindsAndRemovesEntries) {
   EntitySketch numbers = MakeEntitySketch({10, 20});
   const uint32_t cluster = store->NewCluster("story-1");
   const uint32_t slot = store->Add(Header(77, 88, cluster), signature, numbers,
-                                   EntitySketch{}, "story-2");
+                                   EntitySketch{}, EntitySketch{}, "story-2");
   EXPECT_THAT(BySource(*store, 77), IsEmpty());  // not indexed yet
   store->Index(slot, 64);
   EXPECT_THAT(BySource(*store, 77), ElementsAre(slot));
@@ -106,7 +106,7 @@ TEST(DiskEntryStoreTest, KeepsFindsAndRemovesEntries) {
   EXPECT_EQ(store->Get(slot).header.flags, 0);
   // Only the cluster's record is left.
   EXPECT_EQ(store->bytes().accounted, 10 + 5 + 7);
-  EXPECT_EQ(store->Add(Header(1, 2, cluster), {}, {}, {}, ""), slot);
+  EXPECT_EQ(store->Add(Header(1, 2, cluster), {}, {}, {}, {}, ""), slot);
 }
 
 TEST(DiskEntryStoreTest, FullBucketsLeaveBandsOut) {
@@ -117,7 +117,7 @@ TEST(DiskEntryStoreTest, FullBucketsLeaveBandsOut) {
   std::vector<uint32_t> slots;
   for (int i = 0; i < 3; ++i) {
     slots.push_back(store->Add(Header(100 + i, 200 + i, cluster), signature, {},
-                               {}, absl::StrCat("s", i)));
+                               {}, {}, absl::StrCat("s", i)));
     store->Index(slots.back(), /*max_bucket_entries=*/2);
   }
   EXPECT_EQ(store->Get(slots[1]).header.indexed_bands, 0xFu);
@@ -162,7 +162,7 @@ TEST(DiskEntryStoreTest, OpeningWipesWhatWasThere) {
   auto first = OpenStore("reopened");
   ASSERT_NE(first, nullptr);
   const uint32_t cluster = first->NewCluster("story-a");
-  first->Index(first->Add(Header(5, 6, cluster), {}, {}, {}, ""), 64);
+  first->Index(first->Add(Header(5, 6, cluster), {}, {}, {}, {}, ""), 64);
   // A worker killed without closing leaves its files; the next one starts
   // empty, and the changelog restores it.
   auto second = DiskEntryStore::Open(DiskStoreOptions{.dir = TempDir("other")});

@@ -67,6 +67,8 @@ struct EntryView {
   const uint8_t* signature = nullptr;
   EntitySketch numbers;
   EntitySketch names;
+  // The lead's date, figures and names (StoryFingerprint::lead).
+  EntitySketch lead;
   // The story's own id; empty for a cluster's first story.
   absl::string_view own_id;
 };
@@ -93,7 +95,7 @@ class EntryStore {
   virtual uint32_t Add(const EntryHeader& header,
                        absl::Span<const uint8_t> signature,
                        const EntitySketch& numbers, const EntitySketch& names,
-                       absl::string_view own_id) = 0;
+                       const EntitySketch& lead, absl::string_view own_id) = 0;
   // Puts the entry in the source, text and band indexes; a band whose
   // bucket already holds `max_bucket_entries` leaves it out.
   virtual void Index(uint32_t slot, int max_bucket_entries) = 0;

@@ -9,6 +9,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 // The stack-allocated XXH3 state needs the static-linking-only definitions.
 #define XXH_STATIC_LINKING_ONLY
 #include "xxhash.h"
@@ -22,6 +24,8 @@ constexpr uint64_t kNameSeed = 0x4e414d4553534b31ULL;
 constexpr uint64_t kKeySeed = 0x4b45595354424c31ULL;
 constexpr uint64_t kCopySalt = 0x9e3779b97f4a7c15ULL;
 constexpr uint64_t kShingleMul = 0xbf58476d1ce4e5b9ULL;
+// How much of the first paragraph is the lead.
+constexpr int kLeadWords = 50;
 
 // MurmurHash3's 64-bit finalizer: a bijection that spreads every input bit.
 inline uint64_t Mix(uint64_t x) {
@@ -272,7 +276,91 @@ Comparison Compare(const EntitySketch& a, const EntitySketch& b) {
   return c;
 }
 
+// Returns the lead value of a number (is_name false) or name hash.
+uint16_t LeadValue(uint16_t hash, bool is_name) {
+  uint16_t v = hash < kLeadDateLimit ? hash | kLeadDateLimit : hash;
+  return static_cast<uint16_t>((v & ~1u) | (is_name ? 1u : 0u));
+}
+
+// The lead value that marks a sketch as holding a lead at all (entries
+// written before leads existed have none).
+constexpr uint16_t kLeadMarker = 0;
+
+// Returns how `value` (a lead figure or name) stands in the story with
+// these sketches: +1 mentioned, -1 certainly not mentioned, 0 unknown.
+int Mentions(uint16_t value, const EntitySketch& numbers,
+             const EntitySketch& names, const EntitySketch& lead) {
+  for (uint16_t x : lead.view()) {
+    if (x == value) return 1;
+  }
+  const bool is_name = value & 1;
+  const EntitySketch& sketch = is_name ? names : numbers;
+  for (uint16_t x : sketch.view()) {
+    if (LeadValue(x, is_name) == value) return 1;
+  }
+  // Bottom-k: every member hashing at or below the sketch's largest hash
+  // is in it. The member's own hash is at most value | 1.
+  if (sketch.complete() ||
+      (sketch.size > 0 && (value | 1u) <= sketch.hashes[sketch.size - 1])) {
+    return -1;
+  }
+  return 0;
+}
+
 }  // namespace
+
+EntitySketch WithoutDays(const EntitySketch& numbers,
+                         std::initializer_list<uint16_t> dates) {
+  std::vector<uint16_t> removed;
+  for (uint16_t date : dates) {
+    if (date == 0) continue;
+    removed.push_back(
+        static_cast<uint16_t>(Hash64(absl::StrCat(date % 32), kNumberSeed)));
+  }
+  EntitySketch out;
+  out.count = numbers.count;
+  for (uint16_t x : numbers.view()) {
+    if (std::find(removed.begin(), removed.end(), x) != removed.end()) {
+      if (out.count > 0) --out.count;
+      continue;
+    }
+    out.hashes[out.size++] = x;
+  }
+  return out;
+}
+
+std::optional<uint16_t> LeadDate(const EntitySketch& lead) {
+  for (uint16_t x : lead.view()) {
+    if (x != kLeadMarker && x < kLeadDateLimit) return x;
+  }
+  return std::nullopt;
+}
+
+LeadEvidence CompareLeads(const EntitySketch& numbers_a,
+                          const EntitySketch& names_a,
+                          const EntitySketch& lead_a,
+                          const EntitySketch& numbers_b,
+                          const EntitySketch& names_b,
+                          const EntitySketch& lead_b) {
+  LeadEvidence evidence;
+  if (lead_a.count == 0 || lead_b.count == 0) return evidence;
+  const std::optional<uint16_t> date_a = LeadDate(lead_a);
+  const std::optional<uint16_t> date_b = LeadDate(lead_b);
+  evidence.other_date = date_a && date_b && *date_a != *date_b;
+  for (uint16_t x : lead_a.view()) {
+    if (x < kLeadDateLimit) continue;
+    if (Mentions(x, numbers_b, names_b, lead_b) < 0) {
+      if (evidence.missing_from_b_count++ == 0) evidence.missing_from_b = x;
+    }
+  }
+  for (uint16_t x : lead_b.view()) {
+    if (x < kLeadDateLimit) continue;
+    if (Mentions(x, numbers_a, names_a, lead_a) < 0) {
+      if (evidence.missing_from_a_count++ == 0) evidence.missing_from_a = x;
+    }
+  }
+  return evidence;
+}
 
 std::optional<double> EntityOverlap(const EntitySketch& a,
                                     const EntitySketch& b) {
@@ -316,7 +404,7 @@ Fingerprinter::Fingerprinter(const FingerprintOptions& options)
       absl::StrCat("fingerprint/v1 shingle=", options.min_shingle_size, "..",
                    options.shingle_size, " headline=", options.headline_weight,
                    " hashes=", options.num_hashes, " seed=", options.seed,
-                   " sketch=", kEntitySketchSize,
+                   " sketch=", kEntitySketchSize, " lead=1",
                    " stopwords=", options.drop_stopwords ? "dropped" : "kept");
   scheme_ = XXH32(id.data(), id.size(), 0);
 }
@@ -360,15 +448,83 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
   }
   for (absl::string_view part : {absl::string_view(story.dateline().place()),
                                  absl::string_view(date_text)}) {
-    const std::string folded = FoldText(part);
     ForEachWord(
-        folded, fold_scratch_, [&](absl::string_view word, bool numeric) {
+        FoldText(part), fold_scratch_,
+        [&](absl::string_view word, bool numeric) {
           if (!numeric) {
             entities.push_back(static_cast<uint16_t>(Hash64(word, kNameSeed)));
           }
         });
   }
   fp.names = MakeEntitySketch(entities);
+
+  // The lead: dateline date, then the headline's and first paragraph's
+  // figures and names. A headline word is a name when the body writes it
+  // as one (wire headlines are in capitals) or it is a ticker ("<ACME>").
+  std::vector<uint16_t> lead = {kLeadMarker};
+  fp.lead_terms.clear();
+  if (story.dateline().has_date()) {
+    const absl::CivilDay day = absl::ToCivilDay(
+        absl::FromUnixSeconds(story.dateline().date().seconds()),
+        absl::UTCTimeZone());
+    lead.push_back(static_cast<uint16_t>(day.month() * 32 + day.day()));
+  }
+  const absl::flat_hash_set<uint16_t> body_names(entities.begin(),
+                                                 entities.end());
+  auto add_lead = [&](absl::string_view word, uint16_t hash, bool is_name) {
+    const uint16_t value = LeadValue(hash, is_name);
+    lead.push_back(value);
+    fp.lead_terms.emplace_back(value, std::string(word));
+  };
+  const std::string headline = FoldText(story.headline());
+  ForEachWord(
+      headline, fold_scratch_, [&](absl::string_view word, bool numeric) {
+        if (numeric) {
+          add_lead(word, static_cast<uint16_t>(Hash64(word, kNumberSeed)),
+                   false);
+          return;
+        }
+        const auto hash = static_cast<uint16_t>(Hash64(word, kNameSeed));
+        if (body_names.contains(hash)) add_lead(word, hash, true);
+      });
+  for (size_t open = story.headline().find('<'); open != std::string::npos;
+       open = story.headline().find('<', open + 1)) {
+    const size_t close = story.headline().find('>', open);
+    if (close == std::string::npos) break;
+    std::string ticker = absl::AsciiStrToLower(
+        story.headline().substr(open + 1, close - open - 1));
+    ticker.erase(std::remove(ticker.begin(), ticker.end(), '.'), ticker.end());
+    if (!ticker.empty() && ticker.size() <= 12) {
+      add_lead(ticker, static_cast<uint16_t>(Hash64(ticker, kNameSeed)), true);
+    }
+  }
+  if (!story.paragraphs().empty()) {
+    // The first paragraph's first kLeadWords words: wire copy that comes
+    // without paragraph breaks is one long paragraph.
+    absl::string_view first = story.paragraphs(0);
+    int words_seen = 0;
+    size_t end = 0;
+    while (end < first.size() && words_seen < kLeadWords) {
+      while (end < first.size() && first[end] == ' ') ++end;
+      while (end < first.size() && first[end] != ' ') ++end;
+      ++words_seen;
+    }
+    first = first.substr(0, end);
+    ForEachWord(FoldText(first), fold_scratch_,
+                [&](absl::string_view word, bool numeric) {
+                  if (numeric) {
+                    add_lead(word,
+                             static_cast<uint16_t>(Hash64(word, kNumberSeed)),
+                             false);
+                  }
+                });
+    std::vector<uint16_t> lead_names;
+    AppendNames(first, lead_names);
+    for (uint16_t hash : lead_names) {
+      lead.push_back(LeadValue(hash, true));
+    }
+  }
+  fp.lead = MakeEntitySketch(std::move(lead));
 
   // Shingles of the text, plus weighted copies of the headline's.
   shingles_.clear();

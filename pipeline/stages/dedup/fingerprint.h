@@ -27,6 +27,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -37,7 +38,7 @@
 namespace wirestream::stages::dedup {
 
 // How many of the smallest hashes an entity sketch keeps.
-inline constexpr int kEntitySketchSize = 8;
+inline constexpr int kEntitySketchSize = 16;
 
 // A bottom-k sketch of a set of entities (numbers or names): the smallest
 // 16-bit hashes of its distinct members, ascending. Complete (holds the
@@ -61,6 +62,52 @@ struct EntitySketch {
 // Returns the sketch of the distinct members of `hashes` (any order, may
 // repeat).
 EntitySketch MakeEntitySketch(std::vector<uint16_t> hashes);
+
+// Lead sketches (StoryFingerprint::lead) hold the dateline's date as
+// month * 32 + day, below kLeadDateLimit, and each figure and name of the
+// headline and first paragraph at or above it: its 16-bit number or name
+// hash (as in `numbers` and `names`) with the lowest bit saying which
+// (0 a number, 1 a name).
+inline constexpr uint16_t kLeadDateLimit = 0x200;
+
+// Returns the dateline date a lead sketch holds (month * 32 + day), if any.
+std::optional<uint16_t> LeadDate(const EntitySketch& lead);
+
+// Returns `numbers` without the days of the month of `dates` (lead dates,
+// month * 32 + day; 0 is none): a story's figures apart from its dateline.
+EntitySketch WithoutDays(const EntitySketch& numbers,
+                         std::initializer_list<uint16_t> dates);
+
+// What the leads of two stories say about whether they are one story.
+struct LeadEvidence {
+  // A lead figure or name of one story that the other story certainly
+  // does not mention (as far as its sketches can tell): a member of each,
+  // or 0 when there is none.
+  uint16_t missing_from_b = 0;
+  uint16_t missing_from_a = 0;
+  // Lead members of each side that missing_* counted.
+  int missing_from_b_count = 0;
+  int missing_from_a_count = 0;
+  // Both have a dateline date and the dates differ.
+  bool other_date = false;
+  // True when each lead names a figure or name the other story lacks: one
+  // was put in place of the other (another fund, company, figure). A lead
+  // that only adds or drops one (a ticker, a word of a retitled re-send) is
+  // no conflict.
+  bool conflict() const {
+    return missing_from_b_count > 0 && missing_from_a_count > 0;
+  }
+};
+
+// Compares the leads of stories a and b, each given by its number, name and
+// lead sketches. Entries without a lead sketch (written before it existed)
+// give no evidence.
+LeadEvidence CompareLeads(const EntitySketch& numbers_a,
+                          const EntitySketch& names_a,
+                          const EntitySketch& lead_a,
+                          const EntitySketch& numbers_b,
+                          const EntitySketch& names_b,
+                          const EntitySketch& lead_b);
 
 // Returns an estimate of the overlap coefficient |A∩B| / min(|A|,|B|) of two
 // sketched sets: exact when both sketches are complete; otherwise computed
@@ -105,6 +152,15 @@ struct StoryFingerprint {
   // Capitalised words inside sentences of the body (people, places,
   // companies, days, months) and the dateline place, case-folded.
   EntitySketch names;
+  // The lead: the dateline's date, the figures of the headline and first
+  // paragraph, and their names (in a capitalised headline, the words the
+  // body writes as names, and tickers such as "<ACME>"); see kLeadDateLimit.
+  // What a template story leads with is what tells it from its siblings:
+  // the fund, company or team, the figure, the day.
+  EntitySketch lead;
+  // The words behind the lead's figures and names, by lead value, for
+  // explaining a verdict (not kept in the state).
+  std::vector<std::pair<uint16_t, std::string>> lead_terms;
 };
 
 // Computes fingerprints. Immutable after Create, but Compute reuses scratch

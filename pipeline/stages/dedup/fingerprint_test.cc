@@ -3,6 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -57,11 +60,16 @@ TEST(StableKeyTest, IsStableAcrossBuilds) {
 }
 
 TEST(EntitySketchTest, KeepsTheSmallestDistinctHashes) {
-  EntitySketch s = Sketch({9, 3, 3, 12, 1, 5, 7, 11, 2, 10, 4});
-  EXPECT_EQ(s.count, 10);
+  // Twenty distinct hashes, one repeated, in no order: the sixteen
+  // smallest are kept.
+  EntitySketch s = Sketch({40, 3,  3,  12, 1,  5,  7,  11, 2,  10, 4,
+                           38, 13, 14, 15, 16, 17, 18, 19, 39, 20});
+  ASSERT_EQ(kEntitySketchSize, 16);
+  EXPECT_EQ(s.count, 20);
   EXPECT_EQ(s.size, kEntitySketchSize);
   EXPECT_FALSE(s.complete());
-  EXPECT_THAT(s.view(), ::testing::ElementsAre(1, 2, 3, 4, 5, 7, 9, 10));
+  EXPECT_THAT(s.view(), ::testing::ElementsAre(1, 2, 3, 4, 5, 7, 10, 11, 12, 13,
+                                               14, 15, 16, 17, 18, 19));
   EXPECT_TRUE(Sketch({4, 1}).complete());
 }
 
@@ -190,6 +198,101 @@ TEST(ContainmentTest, FollowsFromResemblanceAndSizes) {
   EXPECT_DOUBLE_EQ(ContainmentFromResemblance(0.5, 100, 50), 1.0);
   EXPECT_NEAR(ContainmentFromResemblance(0.25, 100, 100), 0.4, 1e-9);
   EXPECT_EQ(ContainmentFromResemblance(0.5, 0, 10), 0.0);
+}
+
+}  // namespace
+}  // namespace wirestream::stages::dedup
+
+namespace wirestream::stages::dedup {
+namespace {
+
+// Two monthly payouts of sibling funds, written from one template (real
+// Reuters copy, NEWIDs 690 and 701), and a re-send of the first with its
+// headline reworded.
+Story FundPayout(const std::string& fund, const std::string& cents,
+                 const std::string& headline) {
+  Story story = MakeStory(
+      headline,
+      {absl::StrCat("Mthly div ", cents, " cts vs ", cents, " cts prior"),
+       "Pay March 31", "Record March 16",
+       absl::StrCat("NOTE: Franklin ", fund, " Tax-Free Income Fund.")});
+  story.mutable_dateline()->set_place("SAN MATEO, Calif.");
+  story.mutable_dateline()->set_date_text("March 2");
+  story.mutable_dateline()->mutable_date()->set_seconds(absl::ToUnixSeconds(
+      absl::FromCivil(absl::CivilDay(1987, 3, 2), absl::UTCTimeZone())));
+  return story;
+}
+
+LeadEvidence Compare(const StoryFingerprint& a, const StoryFingerprint& b) {
+  return CompareLeads(a.numbers, a.names, a.lead, b.numbers, b.names, b.lead);
+}
+
+TEST(LeadTest, HoldsTheDatelineDateAndTheHeadlinesFiguresAndNames) {
+  auto fingerprinter = Default();
+  StoryFingerprint fp = fingerprinter->Compute(
+      FundPayout("Insured", "7.1", "FRANKLIN INSURED TAX-FREE SETS PAYOUT"),
+      "en");
+  EXPECT_THAT(LeadDate(fp.lead), Optional(3 * 32 + 2));
+  std::vector<std::string> terms;
+  for (const auto& [value, term] : fp.lead_terms) terms.push_back(term);
+  // The body writes "Insured" as a name ("Franklin" opens its sentence);
+  // it never writes "sets" or "payout" so.
+  EXPECT_THAT(terms, ::testing::IsSupersetOf({"insured", "7.1"}));
+  EXPECT_THAT(terms, ::testing::Not(::testing::Contains("payout")));
+}
+
+TEST(LeadTest, SiblingTemplateStoriesConflict) {
+  auto fingerprinter = Default();
+  StoryFingerprint insured = fingerprinter->Compute(
+      FundPayout("Insured", "7.1", "FRANKLIN INSURED TAX-FREE SETS PAYOUT"),
+      "en");
+  StoryFingerprint ohio = fingerprinter->Compute(
+      FundPayout("Ohio Insured", "6.1",
+                 "FRANKLIN OHIO INSURED TAX-FREE SETS PAYOUT"),
+      "en");
+  const LeadEvidence evidence = Compare(insured, ohio);
+  EXPECT_TRUE(evidence.conflict());
+  EXPECT_FALSE(evidence.other_date);
+  EXPECT_GE(evidence.missing_from_a_count, 2);  // "ohio", "6.1"
+  EXPECT_GE(evidence.missing_from_b_count, 1);  // "7.1"
+}
+
+TEST(LeadTest, ARetitledResendDoesNotConflict) {
+  auto fingerprinter = Default();
+  StoryFingerprint first = fingerprinter->Compute(
+      FundPayout("Insured", "7.1", "FRANKLIN INSURED TAX-FREE SETS PAYOUT"),
+      "en");
+  StoryFingerprint again = fingerprinter->Compute(
+      FundPayout("Insured", "7.1",
+                 "FRANKLIN INSURED TAX-FREE <FTIF> DECLARES MONTHLY DIVIDEND"),
+      "en");
+  const LeadEvidence evidence = Compare(first, again);
+  EXPECT_FALSE(evidence.conflict());
+  EXPECT_EQ(evidence.missing_from_b_count, 0);
+}
+
+TEST(LeadTest, EntriesWithoutALeadGiveNoEvidence) {
+  auto fingerprinter = Default();
+  StoryFingerprint a = fingerprinter->Compute(
+      FundPayout("Insured", "7.1", "FRANKLIN INSURED TAX-FREE SETS PAYOUT"),
+      "en");
+  StoryFingerprint b = fingerprinter->Compute(
+      FundPayout("Ohio Insured", "6.1",
+                 "FRANKLIN OHIO INSURED TAX-FREE SETS PAYOUT"),
+      "en");
+  b.lead = EntitySketch{};  // restored from a changelog written before leads
+  EXPECT_FALSE(Compare(a, b).conflict());
+}
+
+TEST(LeadTest, WithoutDaysDropsTheDatelineDay) {
+  auto fingerprinter = Default();
+  StoryFingerprint fp = fingerprinter->Compute(
+      FundPayout("Insured", "7.1", "FRANKLIN INSURED TAX-FREE SETS PAYOUT"),
+      "en");
+  // 7.1, 31, 16 and the dateline's 2 (the body has no other 2).
+  EXPECT_EQ(fp.numbers.count, 4);
+  EXPECT_EQ(WithoutDays(fp.numbers, {3 * 32 + 2}).count, 3);
+  EXPECT_EQ(WithoutDays(fp.numbers, {0}).count, 4);
 }
 
 }  // namespace

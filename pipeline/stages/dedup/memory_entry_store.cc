@@ -27,6 +27,7 @@ uint32_t MemoryEntryStore::Add(const EntryHeader& header,
                                absl::Span<const uint8_t> signature,
                                const EntitySketch& numbers,
                                const EntitySketch& names,
+                               const EntitySketch& lead,
                                absl::string_view own_id) {
   const uint32_t slot = slots_.Take();
   if (slot == headers_.size()) {
@@ -34,6 +35,7 @@ uint32_t MemoryEntryStore::Add(const EntryHeader& header,
     signatures_.resize(signatures_.size() + num_hashes_);
     numbers_.emplace_back();
     names_.emplace_back();
+    leads_.emplace_back();
     ids_.emplace_back();
   }
   const bool comparable = signature.size() == static_cast<size_t>(num_hashes_);
@@ -44,6 +46,7 @@ uint32_t MemoryEntryStore::Add(const EntryHeader& header,
   }
   numbers_[slot] = numbers;
   names_[slot] = names;
+  leads_[slot] = lead;
   ids_[slot].Assign(own_id);
   heap_bytes_ += ids_[slot].heap_bytes();
   return slot;
@@ -106,6 +109,7 @@ const EntryView& MemoryEntryStore::Get(uint32_t slot) {
       (view_.header.flags & kEntryComparable) ? Signature(slot) : nullptr;
   view_.numbers = numbers_[slot];
   view_.names = names_[slot];
+  view_.lead = leads_[slot];
   view_.own_id = ids_[slot].view();
   return view_;
 }
@@ -169,7 +173,7 @@ int64_t MemoryEntryStore::EntryBytes(uint32_t slot) const {
   const int cells = (h.source_story_key != 0) + (h.text_key != 0) +
                     __builtin_popcount(h.indexed_bands);
   return static_cast<int64_t>(sizeof(EntryHeader) + num_hashes_ +
-                              2 * sizeof(EntitySketch) + sizeof(PackedId) +
+                              3 * sizeof(EntitySketch) + sizeof(PackedId) +
                               sizeof(uint32_t)) +  // the time order's
          ids_[slot].heap_bytes() +
          cells * kBytesPerIndexCell;
@@ -180,7 +184,8 @@ StoreBytes MemoryEntryStore::bytes() {
   b.accounted = accounted_bytes_;
   int64_t allocated =
       headers_.capacity() * sizeof(EntryHeader) + signatures_.capacity() +
-      (numbers_.capacity() + names_.capacity()) * sizeof(EntitySketch) +
+      (numbers_.capacity() + names_.capacity() + leads_.capacity()) *
+          sizeof(EntitySketch) +
       ids_.capacity() * sizeof(PackedId) + slots_.allocated_bytes() +
       clusters_.capacity() * sizeof(Cluster) +
       cluster_slots_.allocated_bytes() + heap_bytes_ +

@@ -26,7 +26,7 @@ class MemoryEntryStore : public EntryStore {
 
   uint32_t Add(const EntryHeader& header, absl::Span<const uint8_t> signature,
                const EntitySketch& numbers, const EntitySketch& names,
-               absl::string_view own_id) override;
+               const EntitySketch& lead, absl::string_view own_id) override;
   void Index(uint32_t slot, int max_bucket_entries) override;
   void IndexPending(int max_bucket_entries) override;
   void Remove(uint32_t slot) override;
@@ -87,6 +87,7 @@ class MemoryEntryStore : public EntryStore {
   std::vector<uint8_t> signatures_;
   std::vector<EntitySketch> numbers_;
   std::vector<EntitySketch> names_;
+  std::vector<EntitySketch> leads_;
   // Own id of entries that are not their cluster's first story.
   std::vector<PackedId> ids_;
   SlotAllocator slots_;

@@ -23,6 +23,11 @@ ABSL_FLAG(std::string, testdata, "", "directory of the authored stories");
 ABSL_FLAG(bool, real, false,
           "score the real-copy pairs (testdata/real) instead of the authored "
           "set");
+ABSL_FLAG(bool, heldout, false,
+          "with --real: score the held-out pairs (pairs_heldout.tsv)");
+ABSL_FLAG(bool, evidence_table, false,
+          "with --real: print each pair's resemblance and lead evidence, "
+          "tab-separated, for studying the rules");
 ABSL_FLAG(bool, misjudged, false, "list every wrong verdict");
 ABSL_FLAG(bool, explain, false,
           "for each wrong verdict, compare the story with the first story of "
@@ -43,23 +48,100 @@ ABSL_FLAG(double, names, 0.7, "name agreement threshold");
 ABSL_FLAG(double, rewrite_resemblance, 0.35, "rewrite resemblance threshold");
 ABSL_FLAG(double, rewrite_agreement, 0.9, "rewrite entity agreement");
 ABSL_FLAG(int, rewrite_entities, 4, "rewrite minimum entities compared");
+ABSL_FLAG(double, short_resemblance, 0.7, "short-item resemblance threshold");
 
 namespace {
 
 using namespace wirestream::stages::dedup;
 
+FingerprintOptions OptionsOf(const DeduplicatorConfig& config) {
+  FingerprintOptions options;
+  options.shingle_size = config.shingle_size;
+  options.min_shingle_size = config.min_shingle_size;
+  options.headline_weight = config.headline_weight;
+  options.drop_stopwords = config.drop_stopwords;
+  options.num_hashes = config.bands * config.rows;
+  options.seed = config.seed;
+  return options;
+}
+
+std::string Show(std::optional<double> v) {
+  return v ? absl::StrFormat("%.2f", *v) : std::string("-");
+}
+
+// Returns one line comparing the fingerprints of `a` and `b`.
+std::string Compare(const Fingerprinter& fingerprinter,
+                    const DeduplicatorConfig& config,
+                    const wirestream::v1::Story& a,
+                    const wirestream::v1::Story& b) {
+  StoryFingerprint fa = fingerprinter.Compute(a, "en");
+  StoryFingerprint fb = fingerprinter.Compute(b, "en");
+  const double r = EstimateResemblance(fa.minhash, fb.minhash);
+  int bands = 0;
+  for (int j = 0; j < config.bands; ++j) {
+    bands += std::equal(fa.minhash.begin() + j * config.rows,
+                        fa.minhash.begin() + (j + 1) * config.rows,
+                        fb.minhash.begin() + j * config.rows);
+  }
+  return absl::StrFormat(
+      "R %.3f C %.3f shingles %d/%d words %d/%d bands %d numbers %s (%d/%d) "
+      "names %s (%d/%d) languages %s/%s",
+      r, ContainmentFromResemblance(r, fa.shingle_count, fb.shingle_count),
+      fa.shingle_count, fb.shingle_count, fa.word_count, fb.word_count, bands,
+      Show(EntityOverlap(fa.numbers, fb.numbers)), fa.numbers.count,
+      fb.numbers.count, Show(EntityOverlap(fa.names, fb.names)), fa.names.count,
+      fb.names.count, a.language(), b.language());
+}
+
 int ScoreRealCopy(const char* argv0, const DeduplicatorConfig& config) {
   std::string dir = absl::GetFlag(FLAGS_testdata);
   if (dir.empty()) dir = RealCopyDataDir(argv0);
-  auto set = LoadRealCopySet(dir);
+  auto set = LoadRealCopySet(
+      dir, absl::GetFlag(FLAGS_heldout) ? "pairs_heldout.tsv" : "pairs.tsv");
   if (!set.ok()) {
     std::cerr << set.status() << "\n";
     return 1;
   }
   std::cout << "real-copy set: " << set->stories.size() << " stories, "
             << set->pairs.size() << " labelled pairs\n";
-  std::cout
-      << EvaluateRealCopy(*set, config).ToText(absl::GetFlag(FLAGS_misjudged));
+  if (absl::GetFlag(FLAGS_evidence_table)) {
+    auto fingerprinter = *Fingerprinter::Create(OptionsOf(config));
+    std::cout << "earlier\tlater\tlabel\tkind\tR\tmissing_later\t"
+                 "missing_earlier\tother_date\tnumbers\tnames\twords\n";
+    for (const LabeledPair& pair : set->pairs) {
+      StoryFingerprint a =
+          fingerprinter->Compute(set->stories.at(pair.earlier).story, "en");
+      StoryFingerprint b =
+          fingerprinter->Compute(set->stories.at(pair.later).story, "en");
+      const LeadEvidence lead =
+          CompareLeads(a.numbers, a.names, a.lead, b.numbers, b.names, b.lead);
+      std::cout << absl::StrFormat(
+          "%s\t%s\t%s\t%s\t%.3f\t%d\t%d\t%d\t%s\t%s\t%d\n", pair.earlier,
+          pair.later,
+          pair.label == PairLabel::kSame        ? "SAME"
+          : pair.label == PairLabel::kDifferent ? "DIFFERENT"
+                                                : "UNSURE",
+          pair.kind, EstimateResemblance(a.minhash, b.minhash),
+          lead.missing_from_a_count, lead.missing_from_b_count,
+          lead.other_date ? 1 : 0, Show(EntityOverlap(a.numbers, b.numbers)),
+          Show(EntityOverlap(a.names, b.names)),
+          std::min(a.word_count, b.word_count));
+    }
+    return 0;
+  }
+  const RealCopyReport report = EvaluateRealCopy(*set, config);
+  std::cout << report.ToText(absl::GetFlag(FLAGS_misjudged));
+  if (absl::GetFlag(FLAGS_explain)) {
+    auto fingerprinter = *Fingerprinter::Create(OptionsOf(config));
+    std::cout << "\nexplained:\n";
+    for (const PairOutcome& o : report.misjudged) {
+      std::cout << "  " << o.pair->earlier << " -> " << o.pair->later << "  "
+                << Compare(*fingerprinter, config,
+                           set->stories.at(o.pair->earlier).story,
+                           set->stories.at(o.pair->later).story)
+                << "\n";
+    }
+  }
   return 0;
 }
 
@@ -81,6 +163,7 @@ int main(int argc, char** argv) {
   config.rewrite_resemblance = absl::GetFlag(FLAGS_rewrite_resemblance);
   config.rewrite_entity_agreement = absl::GetFlag(FLAGS_rewrite_agreement);
   config.rewrite_min_entities = absl::GetFlag(FLAGS_rewrite_entities);
+  config.short_item_resemblance = absl::GetFlag(FLAGS_short_resemblance);
   if (absl::GetFlag(FLAGS_real)) return ScoreRealCopy(argv[0], config);
   std::string dir = absl::GetFlag(FLAGS_testdata);
   if (dir.empty()) dir = EvaluationDataDir(argv[0]);
@@ -102,52 +185,21 @@ int main(int argc, char** argv) {
   EvaluationReport report = Evaluate(*set, **dedup);
   std::cout << report.ToText(absl::GetFlag(FLAGS_misjudged));
   if (absl::GetFlag(FLAGS_explain)) {
-    FingerprintOptions options;
-    options.shingle_size = config.shingle_size;
-    options.min_shingle_size = config.min_shingle_size;
-    options.headline_weight = config.headline_weight;
-    options.drop_stopwords = config.drop_stopwords;
-    options.num_hashes = config.bands * config.rows;
-    options.seed = config.seed;
-    auto fingerprinter = *Fingerprinter::Create(options);
+    auto fingerprinter = *Fingerprinter::Create(OptionsOf(config));
     std::map<std::string, const LabeledStory*> first;
     for (const LabeledStory& s : set->stories) first.emplace(s.story.id(), &s);
     std::cout << "\nexplained (against the expected cluster's first story):\n";
     for (const Misjudged& m : report.misjudged) {
       auto it = first.find(m.story->expected_cluster);
       if (it == first.end()) continue;
-      StoryFingerprint a = fingerprinter->Compute(m.story->story, "en");
-      StoryFingerprint b = fingerprinter->Compute(it->second->story, "en");
-      const double r = EstimateResemblance(a.minhash, b.minhash);
-      int bands = 0;
-      for (int j = 0; j < config.bands; ++j) {
-        bands += std::equal(a.minhash.begin() + j * config.rows,
-                            a.minhash.begin() + (j + 1) * config.rows,
-                            b.minhash.begin() + j * config.rows);
-      }
-      auto show = [](std::optional<double> v) {
-        return v ? absl::StrFormat("%.2f", *v) : std::string("-");
-      };
-      std::cout << absl::StrFormat(
-          "  %-44s R %.3f C %.3f shingles %d/%d words %d/%d bands %d "
-          "numbers %s (%d/%d) names %s (%d/%d)\n",
-          m.story->story.id(), r,
-          ContainmentFromResemblance(r, a.shingle_count, b.shingle_count),
-          a.shingle_count, b.shingle_count, a.word_count, b.word_count, bands,
-          show(EntityOverlap(a.numbers, b.numbers)), a.numbers.count,
-          b.numbers.count, show(EntityOverlap(a.names, b.names)), a.names.count,
-          b.names.count);
+      std::cout << absl::StrFormat("  %-44s ", m.story->story.id())
+                << Compare(*fingerprinter, config, m.story->story,
+                           it->second->story)
+                << "\n";
     }
   }
   if (absl::GetFlag(FLAGS_pairs)) {
-    FingerprintOptions options;
-    options.shingle_size = config.shingle_size;
-    options.min_shingle_size = config.min_shingle_size;
-    options.headline_weight = config.headline_weight;
-    options.drop_stopwords = config.drop_stopwords;
-    options.num_hashes = config.bands * config.rows;
-    options.seed = config.seed;
-    auto fingerprinter = *Fingerprinter::Create(options);
+    auto fingerprinter = *Fingerprinter::Create(OptionsOf(config));
     std::vector<StoryFingerprint> fps;
     for (const LabeledStory& s : set->stories) {
       fps.push_back(fingerprinter->Compute(s.story, "en"));

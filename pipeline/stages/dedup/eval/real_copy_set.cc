@@ -134,9 +134,10 @@ std::string RealCopyDataDir(const char* argv0) {
   return kRelativeDir;
 }
 
-absl::StatusOr<RealCopySet> LoadRealCopySet(const std::string& dir) {
+absl::StatusOr<RealCopySet> LoadRealCopySet(const std::string& dir,
+                                            const std::string& pairs_file) {
   const std::string story_file = dir + "/stories.txt";
-  const std::string pair_file = dir + "/pairs.tsv";
+  const std::string pair_file = dir + "/" + pairs_file;
   absl::StatusOr<std::string> story_text = ReadFile(story_file);
   if (!story_text.ok()) return story_text.status();
   absl::StatusOr<std::string> pair_text = ReadFile(pair_file);

@@ -57,11 +57,14 @@ struct RealCopySet {
 // or binary's runfiles, else relative to the workspace root.
 std::string RealCopyDataDir(const char* argv0);
 
-// Loads and normalizes the stories under `dir` and reads the labels.
+// Loads and normalizes the stories under `dir` and reads the labels of
+// `pairs_file` there: "pairs.tsv" (the set the rules were developed on) or
+// "pairs_heldout.tsv" (scored once, after).
 // Returns NOT_FOUND for a missing file, INVALID_ARGUMENT (with file and
 // line) for a malformed one, a pair naming an unknown story, or a story
 // that normalize does not take (the set holds none).
-absl::StatusOr<RealCopySet> LoadRealCopySet(const std::string& dir);
+absl::StatusOr<RealCopySet> LoadRealCopySet(
+    const std::string& dir, const std::string& pairs_file = "pairs.tsv");
 
 struct PairOutcome {
   const LabeledPair* pair;
