@@ -187,6 +187,9 @@ std::string TextReport(const std::string& file, const v1::EnrichedStory& e,
                     Score(v.similarity()));
   }
   absl::StrAppend(&out, " (", v.method(), ")\n");
+  if (!v.evidence().empty()) {
+    absl::StrAppend(&out, "           ", v.evidence(), "\n");
+  }
   for (const v1::TopicScore& t : e.topics()) {
     absl::StrAppend(&out, "  topic    ", t.code(), " ", t.label(), " ",
                     Score(t.score()), t.primary() ? " primary" : "",

@@ -8,98 +8,23 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "tools/loadgen/news_vocabulary.h"
 
 namespace wirestream::tools::loadgen {
 namespace {
-
-struct Place {
-  const char* city;
-  const char* country;
-};
-
-constexpr Place kPlaces[] = {
-    {"Tokyo", "Japan"},        {"Lagos", "Nigeria"},  {"Berlin", "Germany"},
-    {"Lima", "Peru"},          {"Nairobi", "Kenya"},  {"Manila", "Philippines"},
-    {"Ottawa", "Canada"},      {"Madrid", "Spain"},   {"Jakarta", "Indonesia"},
-    {"Cairo", "Egypt"},        {"Warsaw", "Poland"},  {"Santiago", "Chile"},
-    {"Hanoi", "Vietnam"},      {"Oslo", "Norway"},    {"Brasilia", "Brazil"},
-    {"Canberra", "Australia"}, {"Ankara", "Turkey"},  {"Dhaka", "Bangladesh"},
-    {"Accra", "Ghana"},        {"Dublin", "Ireland"},
-};
 
 constexpr const char* kSources[] = {"ap", "reuters", "afp", "dpa",
                                     "pa", "efe",     "ansa"};
 constexpr const char* kAgencyNames[] = {"AP", "Reuters", "AFP", "dpa",
                                         "PA", "EFE",     "ANSA"};
 
-constexpr const char* kActors[] = {
-    "the finance ministry", "the central bank",   "police",
-    "the health ministry",  "opposition leaders", "union officials",
-    "the prime minister",   "the election board", "firefighters",
-    "the weather service",  "city council",       "the transport authority",
-    "energy regulators",    "the supreme court",  "aid agencies",
-};
-
-constexpr const char* kVerbs[] = {
-    "announced", "approved",     "rejected", "warned of",  "delayed",
-    "confirmed", "suspended",    "launched", "criticised", "extended",
-    "proposed",  "investigated", "restored", "cut",        "raised",
-};
-
-constexpr const char* kObjects[] = {
-    "a new budget plan",      "fuel subsidies",     "the rail strike",
-    "emergency funding",      "interest rates",     "flood defences",
-    "a vaccination campaign", "the port expansion", "power cuts",
-    "a ceasefire proposal",   "wage talks",         "water rationing",
-    "the ferry service",      "school closures",    "a corruption inquiry",
-    "wildfire evacuations",   "the minimum wage",   "bridge repairs",
-    "a trade agreement",      "hospital staffing",
-};
-
-constexpr const char* kTimes[] = {
-    "on Monday", "on Tuesday",     "on Wednesday", "on Thursday",
-    "on Friday", "late on Sunday", "overnight",    "this morning"};
-
-constexpr const char* kPeople[] = {
-    "Maria Santos",  "Kwame Mensah",  "Anna Kowalska",   "Hiroshi Tanaka",
-    "Leila Haddad",  "James O'Neill", "Sofia Lindqvist", "Ravi Kumar",
-    "Elena Petrova", "Carlos Mendes",
-};
-
-constexpr const char* kRoles[] = {"a spokeswoman for", "the head of",
-                                  "an adviser to", "a senior official at",
-                                  "a spokesman for"};
-
-constexpr const char* kQuotes[] = {
-    "We are doing everything we can to keep people safe",
-    "This is a difficult decision but the numbers leave us no choice",
-    "Nobody expected it to happen this quickly",
-    "The next few days will be critical",
-    "We will not accept these terms as they stand",
-    "Families deserve clear answers and they deserve them now",
-};
-
-constexpr const char* kFillers[] = {
-    "according to figures released",
-    "the latest in a series of measures",
-    "after weeks of negotiations",
-    "despite protests outside the building",
-    "amid rising prices across the region",
-    "as forecasters predicted more heavy rain",
-    "in a move analysts had widely expected",
-    "following a review ordered last year",
-};
+constexpr const char* kMonths[] = {"January", "March",   "April",
+                                   "June",    "August",  "September",
+                                   "October", "December"};
 
 template <typename T, size_t N>
 const T& PickFrom(std::mt19937_64& random, const T (&items)[N]) {
   return items[std::uniform_int_distribution<size_t>(0, N - 1)(random)];
-}
-
-std::string Capitalised(std::string text) {
-  if (!text.empty()) {
-    text[0] = absl::ascii_toupper(static_cast<unsigned char>(text[0]));
-  }
-  return text;
 }
 
 std::string XmlEscape(absl::string_view text) {
@@ -258,49 +183,75 @@ v1::WireFormat StoryGenerator::PickFormat() {
   return options_.formats.back().first;
 }
 
+// Picks one of `items`.
+template <typename T>
+const T& PickOne(std::mt19937_64& random, const std::vector<T>& items) {
+  return items[std::uniform_int_distribution<size_t>(0,
+                                                     items.size() - 1)(random)];
+}
+
 std::string StoryGenerator::Sentence(const Facts& facts) {
-  std::uniform_int_distribution<int> shape(0, 4);
+  const Desk& desk = Desks()[facts.desk];
+  std::uniform_int_distribution<int> shape(0, 5);
   std::uniform_int_distribution<int> figure(2, 98);
+  auto term = [&] { return PickOne(random_, facts.terms); };
+  auto person = [&] { return PickOne(random_, facts.people); };
   switch (shape(random_)) {
     case 0:
-      return absl::StrCat(
-          Capitalised(PickFrom(random_, kActors)), " ",
-          PickFrom(random_, kVerbs), " ", PickFrom(random_, kObjects), " ",
-          PickFrom(random_, kTimes), ", ", PickFrom(random_, kFillers), ".");
+      return absl::StrCat(facts.subject, " ", PickOne(random_, desk.actions),
+                          " ", PickOne(random_, desk.objects), " ",
+                          TimePhrase(random_), ", ", person(), ", ",
+                          Role(random_), " ", facts.subject, ", said.");
     case 1:
-      return absl::StrCat("\"", PickFrom(random_, kQuotes), ",\" said ",
-                          PickFrom(random_, kPeople), ", ",
-                          PickFrom(random_, kRoles), " ",
-                          PickFrom(random_, kActors), ".");
+      return absl::StrCat("\"", Quote(random_), ",\" said ", person(), ", ",
+                          Role(random_), " ", PickOne(random_, desk.actors),
+                          ".");
     case 2:
-      return absl::StrCat("About ", figure(random_) * 100, " people in ",
-                          facts.city, " were affected, and officials said ",
-                          figure(random_), " percent of services would resume ",
-                          PickFrom(random_, kTimes), ".");
+      return absl::StrCat(
+          "About ", figure(random_) * 100, " ", PickOne(random_, desk.units),
+          " in ", facts.city, " were affected by ", term(), ", and ",
+          PickOne(random_, desk.actors), " said ", figure(random_),
+          " percent of ", term(), " would recover by ",
+          PickFrom(random_, kMonths), ".");
     case 3:
-      return absl::StrCat("The decision on ", PickFrom(random_, kObjects),
-                          " comes ", PickFrom(random_, kFillers), " in ",
-                          facts.country, ".");
+      return absl::StrCat(
+          "The move on ", term(), " comes as ", PickOne(random_, desk.actors),
+          " in ", facts.country, " ", PickOne(random_, desk.actions), " ",
+          PickOne(random_, desk.objects), " ", TimePhrase(random_), ".");
+    case 4:
+      return absl::StrCat(
+          person(), " of ", facts.other_organisation, " said ", term(), " and ",
+          term(), " had ", figure(random_) % 2 ? "risen" : "fallen", " ",
+          figure(random_), " percent since ", PickFrom(random_, kMonths), ".");
     default:
-      return absl::StrCat("Critics said ", PickFrom(random_, kActors), " had ",
-                          PickFrom(random_, kVerbs), " ",
-                          PickFrom(random_, kObjects), " too late, ",
-                          PickFrom(random_, kFillers), ".");
+      return absl::StrCat(facts.subject, ", based in ", facts.city, ", has ",
+                          figure(random_), " ", BackgroundWord(random_),
+                          " across the ", BackgroundWord(random_), " and ",
+                          term(), " in its ", BackgroundWord(random_), ".");
   }
 }
 
 StoryGenerator::Facts StoryGenerator::NewFacts() {
   Facts facts;
-  const Place& place = PickFrom(random_, kPlaces);
+  const Place& place = Places()[Pick(Places().size())];
   facts.city = place.city;
   facts.country = place.country;
+  facts.desk = Pick(Desks().size());
+  const Desk& desk = Desks()[facts.desk];
+  // The story's own subject and people, and a share of its desk's words.
+  facts.subject = OrganisationName(random_);
+  facts.other_organisation = OrganisationName(random_);
+  for (int i = 0; i < 3; ++i) facts.people.push_back(PersonName(random_));
+  std::vector<const char*> terms = desk.terms;
+  std::shuffle(terms.begin(), terms.end(), random_);
+  facts.terms.assign(terms.begin(), terms.begin() + 6);
   facts.source = PickFrom(random_, kSources);
   facts.story_id = absl::StrCat(facts.source, "-", serial_);
   facts.created = clock_;
   facts.format = PickFormat();
-  facts.headline = absl::StrCat(
-      facts.city, ": ", Capitalised(PickFrom(random_, kActors)), " ",
-      PickFrom(random_, kVerbs), " ", PickFrom(random_, kObjects));
+  facts.headline = absl::StrCat(facts.city, ": ", facts.subject, " ",
+                                PickOne(random_, desk.actions), " ",
+                                PickOne(random_, desk.objects));
   const int paragraphs = std::uniform_int_distribution<int>(5, 11)(random_);
   for (int p = 0; p < paragraphs; ++p) {
     const int sentences = std::uniform_int_distribution<int>(2, 4)(random_);

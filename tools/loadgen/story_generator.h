@@ -1,7 +1,9 @@
 // File: tools/loadgen/story_generator.h
 //
 // Synthetic wire stories for load tests: news-like headlines and
-// paragraphs (datelines, officials, figures, quotes) of realistic length, in
+// paragraphs (datelines, officials, figures, quotes) of realistic length and
+// vocabulary (news_vocabulary.h: each story has its own subject, people and
+// place and a share of one desk's words), in
 // the formats feeds send, with a controlled share of the traffic dedup
 // exists for: re-sends of a story already sent, corrections (a new version
 // of it) and rewrites (another agency's take on the same facts).
@@ -82,6 +84,14 @@ class StoryGenerator {
     int version = 1;
     std::string city;
     std::string country;
+    // Index into Desks().
+    size_t desk = 0;
+    // The company or institution the story is about, another one it
+    // quotes, its people, and the desk words it uses.
+    std::string subject;
+    std::string other_organisation;
+    std::vector<std::string> people;
+    std::vector<const char*> terms;
     std::string headline;
     std::vector<std::string> paragraphs;
     v1::WireFormat format;

@@ -4,6 +4,7 @@
 //
 //   bazel run //pipeline/stages/dedup/eval:dedup_eval -- --seed=2 --misjudged
 //   bazel run //pipeline/stages/dedup/eval:dedup_eval -- --real --misjudged
+//   bazel run //pipeline/stages/dedup/eval:dedup_eval -- --loadgen=20000
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "pipeline/stages/dedup/deduplicator.h"
 #include "pipeline/stages/dedup/eval/evaluation_set.h"
+#include "pipeline/stages/dedup/eval/loadgen_mix.h"
 #include "pipeline/stages/dedup/eval/real_copy_set.h"
 #include "pipeline/stages/dedup/fingerprint.h"
 
@@ -23,6 +25,9 @@ ABSL_FLAG(std::string, testdata, "", "directory of the authored stories");
 ABSL_FLAG(bool, real, false,
           "score the real-copy pairs (testdata/real) instead of the authored "
           "set");
+ABSL_FLAG(int64_t, loadgen, 0,
+          "judge this many of loadgen's stories (default mix, --seed) and "
+          "print the verdicts by the kind loadgen meant");
 ABSL_FLAG(bool, heldout, false,
           "with --real: score the held-out pairs (pairs_heldout.tsv)");
 ABSL_FLAG(bool, evidence_table, false,
@@ -165,6 +170,10 @@ int main(int argc, char** argv) {
   config.rewrite_min_entities = absl::GetFlag(FLAGS_rewrite_entities);
   config.short_item_resemblance = absl::GetFlag(FLAGS_short_resemblance);
   if (absl::GetFlag(FLAGS_real)) return ScoreRealCopy(argv[0], config);
+  if (const int64_t n = absl::GetFlag(FLAGS_loadgen); n > 0) {
+    std::cout << JudgeLoadgenStories(n, absl::GetFlag(FLAGS_seed)).ToText();
+    return 0;
+  }
   std::string dir = absl::GetFlag(FLAGS_testdata);
   if (dir.empty()) dir = EvaluationDataDir(argv[0]);
   auto set = LoadEvaluationSet(dir, absl::GetFlag(FLAGS_seed));
