@@ -4,13 +4,149 @@
 
 #include "absl/strings/str_cat.h"
 #include "hs/hs.h"
+#include "unicode/uchar.h"
+#include "unicode/uscript.h"
+#include "unicode/utf8.h"
 
 namespace wirestream::classify {
 namespace {
 
-bool IsWordByte(unsigned char c) {
+bool IsAsciiWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c >= 0x80;
+         (c >= '0' && c <= '9');
+}
+
+// The code point that starts at `begin`, or ends at `end`; U_SENTINEL (<0)
+// for invalid UTF-8.
+UChar32 CodePointAt(absl::string_view t, size_t begin) {
+  int32_t i = static_cast<int32_t>(begin);
+  UChar32 c;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(t.data()), i,
+          static_cast<int32_t>(t.size()), c);
+  return c;
+}
+UChar32 CodePointBefore(absl::string_view t, size_t end) {
+  int32_t i = static_cast<int32_t>(end);
+  UChar32 c;
+  U8_PREV(reinterpret_cast<const uint8_t*>(t.data()), 0, i, c);
+  return c;
+}
+
+// Letters, marks and digits of any script are word characters;
+// punctuation ("’", "«", "、"), spaces and symbols are not.
+bool IsWordChar(UChar32 c) {
+  if (c < 0) return false;
+  if (c < 0x80) return IsAsciiWordByte(static_cast<unsigned char>(c));
+  const int8_t type = u_charType(c);
+  return u_isalnum(c) || type == U_NON_SPACING_MARK ||
+         type == U_COMBINING_SPACING_MARK;
+}
+
+// How a script marks the edges of words, for the names written in it.
+enum class WordEdges {
+  kSpaces,    // Latin, Cyrillic, Greek ...: a name is a whole word
+  kNone,      // Han, Hiragana: no spaces; "日本は", "访问中国时"
+  kKatakana,  // a name ends where the run of katakana ends ("マリ" is
+              // not in "マリオ")
+  kHangul,    // spaces between words, particles after nouns ("한국은")
+  kArabic,    // clitics before a word ("والصين", "بالعراق")
+};
+
+WordEdges EdgesOf(UChar32 c) {
+  if (c < 0x80) return WordEdges::kSpaces;
+  if (c == 0x30FC) return WordEdges::kKatakana;  // prolonged sound mark
+  UErrorCode error = U_ZERO_ERROR;
+  switch (uscript_getScript(c, &error)) {
+    case USCRIPT_HAN:
+    case USCRIPT_HIRAGANA:
+      return WordEdges::kNone;
+    case USCRIPT_KATAKANA:
+      return WordEdges::kKatakana;
+    case USCRIPT_HANGUL:
+      return WordEdges::kHangul;
+    case USCRIPT_ARABIC:
+      return WordEdges::kArabic;
+    default:
+      return WordEdges::kSpaces;
+  }
+}
+
+bool IsHangulSyllable(UChar32 c) { return c >= 0xAC00 && c <= 0xD7A3; }
+
+// Korean particles and suffixes that follow a place name in the same
+// word: "한국은", "미국과의", "중국산", "일본인".
+bool IsKoreanParticle(absl::string_view w) {
+  static const char* const kParticles[] = {
+      "은",   "는",     "이",     "가",     "을",   "를",     "의",   "에",
+      "에서", "에게",   "와",     "과",     "도",   "로",     "으로", "만",
+      "과의", "와의",   "에서의", "에서는", "에는", "으로는", "로는", "까지",
+      "부터", "보다",   "측",     "산",     "인",   "이나",   "나",   "엔",
+      "이다", "이며",   "이라",   "이라는", "간",   "내",     "에도", "과는",
+      "와는", "으로의", "로의",   "측은",   "측이", "인들",   "인은", "인이"};
+  for (const char* p : kParticles) {
+    if (w == p) return true;
+  }
+  return false;
+}
+
+// Arabic letters that cling to the next word: wa (and), fa (so), bi (in,
+// by), li (for), ka (like).
+bool IsArabicClitic(UChar32 c) {
+  return c == 0x0648 || c == 0x0641 || c == 0x0628 || c == 0x0644 ||
+         c == 0x0643;
+}
+
+// True when the pattern starting at `begin` (with first code point
+// `first`) starts a word in its script.
+bool StartsWord(absl::string_view t, size_t begin, UChar32 first) {
+  if (begin == 0) return true;
+  const UChar32 before = CodePointBefore(t, begin);
+  if (!IsWordChar(before)) return true;
+  switch (EdgesOf(first)) {
+    case WordEdges::kNone:
+      return true;
+    case WordEdges::kKatakana:
+      return EdgesOf(before) != WordEdges::kKatakana;
+    case WordEdges::kArabic: {
+      // One or two clitics, then the start of the word.
+      size_t pos = begin;
+      for (int n = 0; n < 2; ++n) {
+        const UChar32 c = CodePointBefore(t, pos);
+        if (!IsArabicClitic(c)) return false;
+        pos -= U8_LENGTH(c);
+        if (pos == 0 || !IsWordChar(CodePointBefore(t, pos))) return true;
+      }
+      return false;
+    }
+    case WordEdges::kHangul:
+    case WordEdges::kSpaces:
+      return false;
+  }
+  return false;
+}
+
+// True when the pattern ending at `end` (with last code point `last`)
+// ends a word in its script.
+bool EndsWord(absl::string_view t, size_t end, UChar32 last) {
+  if (end >= t.size()) return true;
+  const UChar32 after = CodePointAt(t, end);
+  if (!IsWordChar(after)) return true;
+  switch (EdgesOf(last)) {
+    case WordEdges::kNone:
+      return true;
+    case WordEdges::kKatakana:
+      return EdgesOf(after) != WordEdges::kKatakana;
+    case WordEdges::kHangul: {
+      size_t pos = end;
+      while (pos < t.size() && IsHangulSyllable(CodePointAt(t, pos))) pos += 3;
+      if (pos < t.size() && IsWordChar(CodePointAt(t, pos))) return false;
+      return IsKoreanParticle(t.substr(end, pos - end));
+    }
+    case WordEdges::kArabic:
+    case WordEdges::kSpaces:
+      return false;
+  }
+  return false;
 }
 
 struct ScanContext {
@@ -28,13 +164,23 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
   const auto& t = c->text;
   // Word boundaries, judged on the pattern's own edges: a pattern that
   // starts or ends with punctuation ("U.S.") needs no boundary there.
+  // ASCII edges (most names, most text) are judged on bytes; other
+  // scripts by their own rules (see WordEdges).
   const unsigned char first = t[begin], last = t[to - 1];
-  if (IsWordByte(first) && begin > 0 &&
-      IsWordByte(static_cast<unsigned char>(t[begin - 1]))) {
+  if (first < 0x80) {
+    if (IsAsciiWordByte(first) && begin > 0 &&
+        IsWordChar(CodePointBefore(t, begin))) {
+      return 0;
+    }
+  } else if (!StartsWord(t, begin, CodePointAt(t, begin))) {
     return 0;
   }
-  if (IsWordByte(last) && to < t.size() &&
-      IsWordByte(static_cast<unsigned char>(t[to]))) {
+  if (last < 0x80) {
+    if (IsAsciiWordByte(last) && to < t.size() &&
+        IsWordChar(CodePointAt(t, to))) {
+      return 0;
+    }
+  } else if (!EndsWord(t, to, CodePointBefore(t, to))) {
     return 0;
   }
   c->hits->push_back(

