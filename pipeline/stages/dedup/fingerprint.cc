@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "pipeline/text/words.h"
 // The stack-allocated XXH3 state needs the static-linking-only definitions.
 #define XXH_STATIC_LINKING_ONLY
 #include "xxhash.h"
@@ -55,44 +56,53 @@ inline bool IsWordByte(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-// Calls `f(word, numeric)` for each word of `text` in order. A numeric word
-// keeps inner '.' and ',' between digits, with the ',' removed ("4,512.3"
-// gives "4512.3"); other punctuation separates words.
+// Calls `f(word, numeric)` for each word of `input` in order, as the shared
+// segmenter cuts it (ICU word boundaries: Chinese and Japanese by
+// dictionary), with dedup's own rules on top, which keep English words as
+// they were before the segmenter:
+// - a word with a digit is numeric ("4,512.3", "3rd", "a320"), with its ','
+//   removed ("4,512.3" gives "4512.3");
+// - other words are cut at inner apostrophes and dots, which ICU keeps
+//   inside words ("acme's" gives "acme" and "s", "u.s" gives "u" and "s");
+// - words with letters outside ASCII are case-folded ("ÉCONOMIE").
 template <typename F>
-void ForEachWord(absl::string_view text, std::string& scratch, F f) {
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    if (!IsWordByte(text[i])) {
-      ++i;
+void ForEachWord(absl::string_view input, text::WordSegmenter& segmenter,
+                 std::vector<text::WordSpan>& spans, std::string& scratch,
+                 F f) {
+  segmenter.Segment(input, spans);
+  for (const text::WordSpan& span : spans) {
+    absl::string_view word = span.In(input);
+    bool digit = span.numeric;
+    bool ascii = true;
+    for (char c : word) {
+      digit |= IsAsciiDigit(c);
+      ascii &= static_cast<unsigned char>(c) < 0x80;
+    }
+    if (digit) {
+      if (word.find(',') != absl::string_view::npos) {
+        scratch.clear();
+        for (char c : word) {
+          if (c != ',') scratch.push_back(c);
+        }
+        word = scratch;
+      }
+      f(word, true);
       continue;
     }
-    size_t start = i;
-    bool numeric = false;
-    bool has_comma = false;
-    while (i < n) {
-      char c = text[i];
-      if (IsWordByte(c)) {
-        numeric |= IsAsciiDigit(c);
-        ++i;
-      } else if ((c == '.' || c == ',') && i > start &&
-                 IsAsciiDigit(text[i - 1]) && i + 1 < n &&
-                 IsAsciiDigit(text[i + 1])) {
-        has_comma |= c == ',';
-        ++i;
-      } else {
-        break;
+    size_t start = 0;
+    for (size_t i = 0; i <= word.size(); ++i) {
+      if (i < word.size() && word[i] != '\'' && word[i] != '.') continue;
+      if (i > start) {
+        absl::string_view piece = word.substr(start, i - start);
+        if (ascii) {
+          f(piece, false);
+        } else {
+          scratch = text::FoldCase(piece);
+          f(absl::string_view(scratch), false);
+        }
       }
+      start = i + 1;
     }
-    absl::string_view word = text.substr(start, i - start);
-    if (has_comma) {
-      scratch.clear();
-      for (char c : word) {
-        if (c != ',') scratch.push_back(c);
-      }
-      word = scratch;
-    }
-    f(word, numeric);
   }
 }
 
@@ -388,7 +398,13 @@ absl::StatusOr<std::unique_ptr<Fingerprinter>> Fingerprinter::Create(
     return absl::InvalidArgumentError(
         absl::StrCat("num_hashes must be 1..256, got ", options.num_hashes));
   }
-  return std::unique_ptr<Fingerprinter>(new Fingerprinter(options));
+  absl::StatusOr<std::unique_ptr<text::WordSegmenter>> segmenter =
+      text::WordSegmenter::Create();
+  if (!segmenter.ok()) return segmenter.status();
+  auto fingerprinter =
+      std::unique_ptr<Fingerprinter>(new Fingerprinter(options));
+  fingerprinter->segmenter_ = *std::move(segmenter);
+  return fingerprinter;
 }
 
 Fingerprinter::Fingerprinter(const FingerprintOptions& options)
@@ -400,12 +416,12 @@ Fingerprinter::Fingerprinter(const FingerprintOptions& options)
     multipliers_[i] = SplitMix(state) | 1;  // odd: a bijection mod 2^64
     offsets_[i] = SplitMix(state);
   }
-  const std::string id =
-      absl::StrCat("fingerprint/v1 shingle=", options.min_shingle_size, "..",
-                   options.shingle_size, " headline=", options.headline_weight,
-                   " hashes=", options.num_hashes, " seed=", options.seed,
-                   " sketch=", kEntitySketchSize, " lead=1",
-                   " stopwords=", options.drop_stopwords ? "dropped" : "kept");
+  const std::string id = absl::StrCat(
+      "fingerprint/v2 words=icu shingle=", options.min_shingle_size, "..",
+      options.shingle_size, " headline=", options.headline_weight,
+      " hashes=", options.num_hashes, " seed=", options.seed,
+      " sketch=", kEntitySketchSize, " lead=1",
+      " stopwords=", options.drop_stopwords ? "dropped" : "kept");
   scheme_ = XXH32(id.data(), id.size(), 0);
 }
 
@@ -420,18 +436,20 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
   entities.clear();
   word_hashes_.clear();
   int words = 0;
-  ForEachWord(text, fold_scratch_, [&](absl::string_view word, bool numeric) {
-    ++words;
-    if (!options_.drop_stopwords || numeric || !IsStopword(word)) {
-      word_hashes_.push_back(Hash64(word, kWordSeed));
-    }
-    if (numeric) {
-      entities.push_back(static_cast<uint16_t>(Hash64(word, kNumberSeed)));
-    }
-  });
+  ForEachWord(
+      text, *segmenter_, word_spans_, fold_scratch_,
+      [&](absl::string_view word, bool numeric) {
+        ++words;
+        if (!options_.drop_stopwords || numeric || !IsStopword(word)) {
+          word_hashes_.push_back(Hash64(word, kWordSeed));
+        }
+        if (numeric) {
+          entities.push_back(static_cast<uint16_t>(Hash64(word, kNumberSeed)));
+        }
+      });
   const auto& date_text = story.dateline().date_text();
   ForEachWord(
-      FoldText(date_text), fold_scratch_,
+      FoldText(date_text), *segmenter_, word_spans_, fold_scratch_,
       [&](absl::string_view word, bool numeric) {
         if (numeric) {
           entities.push_back(static_cast<uint16_t>(Hash64(word, kNumberSeed)));
@@ -449,7 +467,7 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
   for (absl::string_view part : {absl::string_view(story.dateline().place()),
                                  absl::string_view(date_text)}) {
     ForEachWord(
-        FoldText(part), fold_scratch_,
+        FoldText(part), *segmenter_, word_spans_, fold_scratch_,
         [&](absl::string_view word, bool numeric) {
           if (!numeric) {
             entities.push_back(static_cast<uint16_t>(Hash64(word, kNameSeed)));
@@ -478,7 +496,8 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
   };
   const std::string headline = FoldText(story.headline());
   ForEachWord(
-      headline, fold_scratch_, [&](absl::string_view word, bool numeric) {
+      headline, *segmenter_, word_spans_, fold_scratch_,
+      [&](absl::string_view word, bool numeric) {
         if (numeric) {
           add_lead(word, static_cast<uint16_t>(Hash64(word, kNumberSeed)),
                    false);
@@ -501,16 +520,27 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
   if (!story.paragraphs().empty()) {
     // The first paragraph's first kLeadWords words: wire copy that comes
     // without paragraph breaks is one long paragraph.
+    // Words are counted between spaces in ASCII text (as before the shared
+    // segmenter), and as the segmenter cuts them otherwise: Chinese and
+    // Japanese have no spaces.
     absl::string_view first = story.paragraphs(0);
-    int words_seen = 0;
     size_t end = 0;
-    while (end < first.size() && words_seen < kLeadWords) {
-      while (end < first.size() && first[end] == ' ') ++end;
-      while (end < first.size() && first[end] != ' ') ++end;
-      ++words_seen;
+    if (text::IsAscii(first)) {
+      int words_seen = 0;
+      while (end < first.size() && words_seen < kLeadWords) {
+        while (end < first.size() && first[end] == ' ') ++end;
+        while (end < first.size() && first[end] != ' ') ++end;
+        ++words_seen;
+      }
+    } else {
+      segmenter_->Segment(first, word_spans_);
+      end = word_spans_.size() > static_cast<size_t>(kLeadWords)
+                ? word_spans_[kLeadWords - 1].begin +
+                      word_spans_[kLeadWords - 1].size
+                : first.size();
     }
     first = first.substr(0, end);
-    ForEachWord(FoldText(first), fold_scratch_,
+    ForEachWord(FoldText(first), *segmenter_, word_spans_, fold_scratch_,
                 [&](absl::string_view word, bool numeric) {
                   if (numeric) {
                     add_lead(word,
@@ -553,7 +583,7 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
   if (options_.headline_weight > 0 && !story.headline().empty()) {
     std::vector<uint64_t> headline_words;
     ForEachWord(
-        FoldText(story.headline()), fold_scratch_,
+        FoldText(story.headline()), *segmenter_, word_spans_, fold_scratch_,
         [&](absl::string_view word, bool numeric) {
           if (!options_.drop_stopwords || numeric || !IsStopword(word)) {
             headline_words.push_back(Hash64(word, kWordSeed));

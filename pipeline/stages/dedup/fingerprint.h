@@ -33,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "pipeline/text/words.h"
 #include "wirestream/v1/story.pb.h"
 
 namespace wirestream::stages::dedup {
@@ -168,7 +169,8 @@ struct StoryFingerprint {
 class Fingerprinter {
  public:
   // Returns a fingerprinter, or INVALID_ARGUMENT for options out of range
-  // (shingle_size 1..8, headline_weight 0..8, num_hashes 1..256).
+  // (shingle_size 1..8, headline_weight 0..8, num_hashes 1..256), or
+  // INTERNAL when ICU's word rules cannot be loaded.
   static absl::StatusOr<std::unique_ptr<Fingerprinter>> Create(
       const FingerprintOptions& options);
 
@@ -193,6 +195,9 @@ class Fingerprinter {
   mutable std::vector<uint64_t> minimums_;
   mutable std::vector<uint16_t> entity_scratch_;
   mutable std::string fold_scratch_;
+  // Cuts text into words; one per Fingerprinter, like the scratch buffers.
+  std::unique_ptr<text::WordSegmenter> segmenter_;
+  mutable std::vector<text::WordSpan> word_spans_;
 };
 
 // Returns the estimated Jaccard resemblance of the shingle sets behind two
