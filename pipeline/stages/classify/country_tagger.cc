@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
 namespace wirestream::classify {
@@ -303,7 +304,9 @@ std::string CountryTagger::ResolveDateline(
       entry = gazetteer_->FindDatelineQualifier(name);
     }
     if (entry == nullptr) continue;
-    if (entry->readings.empty()) return entry->code;
+    if (entry->readings.empty()) {
+      return std::string(entry->code.substr(0, entry->code.find('+')));
+    }
     const AmbiguousReading* r =
         ChooseReading(*entry, context_present, /*person_like=*/false,
                       /*for_dateline=*/true);
@@ -337,8 +340,14 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
       // Names are proper nouns: "turkey", "nice", "reading" do not count.
       // (A name opening with a non-ASCII letter, "Ürümqi", is taken as
       // written.)
+      // Names the data writes in lower case are adjectives of languages
+      // that write them so ("russe", "chinesischen"): they count as
+      // written.
       const unsigned char first = field.text[hit.begin];
-      if (!field.all_caps && !IsUpper(first) && first < 0x80) continue;
+      if (!field.all_caps && !IsUpper(first) && first < 0x80 &&
+          (info.place < 0 || IsUpper(g.places()[info.place].name[0]))) {
+        continue;
+      }
       if (InCompanyName(field.text, hit.begin, hit.end, field.all_caps)) {
         continue;
       }
@@ -386,18 +395,22 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
       weight = kGovernmentWeight;
       surface += " (government)";
     }
-    auto [it, inserted] = tallies.try_emplace(code);
-    Tally& t = it->second;
-    if (inserted) t.first_seen = order;
-    ++order;
-    t.text += weight * FieldWeight(field);
-    ++t.mentions;
-    t.in_headline |= field.kind == FieldKind::kHeadline;
-    if (field.kind == FieldKind::kHeadline && headline_subject.empty() &&
-        entry.kind != PlaceKind::kDemonym && !after_headline_company) {
-      headline_subject = code;
+    // A name may stand for several countries at once: "日米" (Japan and
+    // the US), "한미" (South Korea and the US).
+    for (absl::string_view one : absl::StrSplit(code, '+')) {
+      auto [it, inserted] = tallies.try_emplace(std::string(one));
+      Tally& t = it->second;
+      if (inserted) t.first_seen = order;
+      ++order;
+      t.text += weight * FieldWeight(field);
+      ++t.mentions;
+      t.in_headline |= field.kind == FieldKind::kHeadline;
+      if (field.kind == FieldKind::kHeadline && headline_subject.empty() &&
+          entry.kind != PlaceKind::kDemonym && !after_headline_company) {
+        headline_subject = std::string(one);
+      }
+      t.AddEvidence(surface);
     }
-    t.AddEvidence(std::move(surface));
   }
 
   const std::string dateline_code =

@@ -112,9 +112,12 @@ absl::StatusOr<std::unique_ptr<Gazetteer>> Gazetteer::Create(
   }
 
   auto add_place = [&](const std::vector<std::string>& c) -> absl::Status {
-    if (!g->countries_.contains(c[1])) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown country code ", c[1]));
+    // "JP+US": a name that stands for several countries ("日米").
+    for (absl::string_view code : absl::StrSplit(c[1], '+')) {
+      if (!g->countries_.contains(code)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("unknown country code ", code));
+      }
     }
     absl::StatusOr<PlaceKind> kind = ParsePlaceKind(c[2]);
     if (!kind.ok()) return kind.status();

@@ -82,6 +82,8 @@ struct AmbiguousReading {
 // A name that points at a country.
 struct PlaceEntry {
   std::string name;
+  // ISO alpha-2; several joined by '+' for a name that stands for all of
+  // them ("日米": "JP+US").
   std::string code;
   PlaceKind kind = PlaceKind::kCity;
   // Non-empty for ambiguous words: the readings to choose from.
