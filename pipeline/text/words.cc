@@ -42,6 +42,16 @@ constexpr AsciiClass ClassOf(unsigned char c) {
   return AsciiClass::kOther;
 }
 
+// ClassOf for every byte, looked up in the fast path's inner loop.
+struct AsciiClassTable {
+  AsciiClass of[256];
+  constexpr AsciiClassTable() : of() {
+    for (int c = 0; c < 256; ++c)
+      of[c] = ClassOf(static_cast<unsigned char>(c));
+  }
+};
+constexpr AsciiClassTable kAsciiClasses;
+
 inline bool IsAsciiSpace(char c) {
   return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' ||
          c == '\v';
@@ -130,18 +140,14 @@ void WordSegmenter::Segment(absl::string_view text,
   while (i < n) {
     while (i < n && IsAsciiSpace(text[i])) ++i;
     const size_t start = i;
-    bool ascii = true, letter = false, digit = false;
+    bool ascii = true;
     while (i < n && !IsAsciiSpace(text[i])) {
       const unsigned char c = text[i];
+      // ICU's number or letter status of a word with '_' follows rule
+      // chaining the fast path does not copy: such runs go to ICU.
       ascii &= c < 0x80 && c != '_';
-      letter |= absl::ascii_isalpha(c);
-      digit |= absl::ascii_isdigit(c);
       ++i;
     }
-    // ICU's number or letter status of a word with '_', or with letters and
-    // digits ("3rd", "A320"), follows its rule chaining, which the fast path
-    // does not copy: such runs go to ICU.
-    ascii &= !(letter && digit);
     if (i == start) break;
     const absl::string_view run = text.substr(start, i - start);
     if (ascii) {
@@ -156,7 +162,7 @@ void WordSegmenter::SegmentAscii(absl::string_view run, size_t offset,
                                  std::vector<WordSpan>& words) const {
   const size_t n = run.size();
   auto cls = [&](size_t k) {
-    return k < n ? ClassOf(static_cast<unsigned char>(run[k]))
+    return k < n ? kAsciiClasses.of[static_cast<unsigned char>(run[k])]
                  : AsciiClass::kOther;
   };
   size_t i = 0;
@@ -168,6 +174,7 @@ void WordSegmenter::SegmentAscii(absl::string_view run, size_t offset,
       continue;
     }
     const size_t start = i;
+    bool apostrophe = false;
     while (true) {
       const AsciiClass next = cls(i + 1);
       if (next == AsciiClass::kLetter || next == AsciiClass::kDigit ||
@@ -181,6 +188,7 @@ void WordSegmenter::SegmentAscii(absl::string_view run, size_t offset,
       if (c == AsciiClass::kLetter && next == AsciiClass::kMidNumLet &&
           after == AsciiClass::kLetter) {
         // WB6/WB7: "u.s", "don't".
+        apostrophe |= run[i + 1] == '\'';
         i += 2;
         c = after;
         continue;
@@ -196,11 +204,15 @@ void WordSegmenter::SegmentAscii(absl::string_view run, size_t offset,
       break;
     }
     ++i;
-    // Digits and separators only (letters and digits never share a run
-    // here): a number.
+    // ICU's status: a word that ends in a digit is a number ("4,512.3",
+    // "A320"), one that ends in a letter is not ("3rd").
     const WordSpan word{offset + start, i - start,
-                        cls(start) == AsciiClass::kDigit};
-    AppendSplittingElision(run.data() - offset, word, words);
+                        cls(i - 1) == AsciiClass::kDigit};
+    if (apostrophe) {
+      AppendSplittingElision(run.data() - offset, word, words);
+    } else {
+      words.push_back(word);
+    }
   }
 }
 

@@ -21,8 +21,8 @@
 // Fast path: a run of text between ASCII whitespace that is all ASCII is
 // cut by a hand-written version of the same UAX #29 rules restricted to
 // ASCII (letters and digits, with ' and . between letters or digits and
-// , ; between digits; runs with '_', or with letters and digits, go to
-// ICU), which gives exactly ICU's words and numeric flags for it
+// , ; between digits; a word is numeric when it ends in a digit; runs with
+// '_' go to ICU), which gives exactly ICU's words and numeric flags for it
 // (words_test.cc compares the two on random ASCII text). Runs with any
 // non-ASCII byte go to ICU. ICU never joins two words across whitespace,
 // so cutting at whitespace first changes nothing.
