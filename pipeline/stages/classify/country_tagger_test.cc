@@ -11,6 +11,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
 using ::wirestream::v1::CountryScore;
 
 class CountryTaggerTest : public ::testing::Test {
@@ -270,6 +271,61 @@ TEST_F(CountryTaggerTest, RealGulfOfMexicoAndSovietUnion) {
            "additional 1.5 mln tonnes of U.S. corn."});
   EXPECT_EQ(t.focus_country, "RU");
   EXPECT_THAT(Codes(t), ElementsAre("US", "RU"));  // by score: the dateline
+}
+
+// Real copy in other languages (from corpus/wire_*.txt).
+TEST_F(CountryTaggerTest, ChineseNamesInsideRunningText) {
+  CountryTagging t = Tag(
+      "", "习近平将同美国总统特朗普举行会晤",
+      {"据新华社电 外交部发言人10月29日宣布:经中美双方商定,国家主席习近平将于"
+       "当地时间10月30日在韩国釜山同美国总统特朗普举行会晤。"});
+  EXPECT_THAT(Codes(t), UnorderedElementsAre("US", "CN", "KR"));
+}
+
+TEST_F(CountryTaggerTest, JapanesePairsAndTokyo) {
+  CountryTagging t =
+      Tag("", "日米首脳電話会談",
+          {"両首脳は,北朝鮮情勢及び5日から予定されているトランプ大"
+           "統領の訪日について意見交換を行いました。"});
+  EXPECT_THAT(Codes(t), UnorderedElementsAre("JP", "US", "KP"));
+  // 中 alone is no China; 東京 and 东京 are Tokyo.
+  CountryTagging tokyo =
+      Tag("", "東京で会見", {"会議は中止。东京の気温は高い。"});
+  EXPECT_THAT(Codes(tokyo), ElementsAre("JP"));
+}
+
+TEST_F(CountryTaggerTest, KoreanParticlesAndPairs) {
+  CountryTagging t =
+      Tag("", "2주만에 만난 한미 외교장관…한반도 정세 공유",
+          {"한국과 미국 외교부 장관이 프랑스 파리에서 만나 한미관계와 한반도 "
+           "상황 등에 대해 의견을 나눴습니다."});
+  EXPECT_THAT(Codes(t), UnorderedElementsAre("KR", "US", "FR"));
+  EXPECT_EQ(t.focus_country, "KR");
+}
+
+TEST_F(CountryTaggerTest, ArabicCliticsAndRussianCases) {
+  CountryTagging ar = Tag(
+      "", "وزير الخارجية السوري فيصل المقداد يصل إلى الجزائر في زيارة رسمية",
+      {"في إطار جولته لعدة دول عربية منها تونس والعراق."});
+  EXPECT_THAT(Codes(ar), UnorderedElementsAre("SY", "DZ", "TN", "IQ"));
+  CountryTagging ru =
+      Tag("", "У Лаврова прокомментировали визит Тиллерсона в Россию",
+          {"Замглавы МИД России Сергей Рябков заявил, что пока о визите "
+           "госсекретаря США Рекса Тиллерсона в Россию не известно."});
+  EXPECT_THAT(Codes(ru), ElementsAre("RU", "US"));
+  EXPECT_EQ(ru.focus_country, "RU");
+}
+
+TEST_F(CountryTaggerTest, RomanceNamesAndLowerCaseDemonyms) {
+  CountryTagging t =
+      Tag("", "Nouveau gouvernement russe: Diplomatie & Défense intouchables",
+          {"Des milliers de vols ont été annulés samedi aux États-Unis et en "
+           "Allemagne."});
+  EXPECT_THAT(Codes(t), UnorderedElementsAre("RU", "US", "DE"));
+  // English copy keeps its rules: "china" and "russe" are no places there
+  // unless written so, and "Island" is no Iceland.
+  CountryTagging en = Tag("", "Fine china sales rise on Long Island", {});
+  EXPECT_THAT(Codes(en), IsEmpty());
 }
 
 }  // namespace
