@@ -144,6 +144,35 @@ TEST(FingerprinterTest, ExtractsNumbersAndNames) {
               Optional(0.5));
 }
 
+TEST(FingerprinterTest, CutsChineseAndJapaneseIntoWords) {
+  // 新华社 东京 12 月 7 日 电 中国 外交部 发言 人 表示: 12 words, two of
+  // them numbers (before the shared segmenter, 4 tokens).
+  Story chinese = MakeStory("新华社东京12月7日电 中国外交部发言人表示", {});
+  StoryFingerprint zh = Default()->Compute(chinese, "zh");
+  EXPECT_EQ(zh.word_count, 12);
+  EXPECT_EQ(zh.numbers.count, 2);
+  // 共同 通信 による と 東京 都 は 7 日 発表 した: 11 words.
+  Story japanese = MakeStory("共同通信によると東京都は7日発表した", {});
+  StoryFingerprint ja = Default()->Compute(japanese, "ja");
+  EXPECT_EQ(ja.word_count, 11);
+  EXPECT_EQ(ja.numbers.count, 1);
+}
+
+TEST(FingerprinterTest, KeepsEnglishWordsAsBefore) {
+  // acme, s, u, s, unit, 3rd, quarter, 4512.3, l, économie: apostrophes and
+  // dots inside words cut them, a word with a digit is a number, and the
+  // elided article is a word of its own.
+  Story story =
+      MakeStory("Acme's U.S. unit 3rd-quarter 4,512.3 L'ÉCONOMIE", {});
+  StoryFingerprint fp = Default()->Compute(story, "en");
+  EXPECT_EQ(fp.word_count, 10);
+  EXPECT_EQ(fp.numbers.count, 2);
+  // Words outside ASCII are case-folded: "ÉCONOMIE" is "économie".
+  StoryFingerprint lower = Default()->Compute(
+      MakeStory("acme's u.s. unit 3rd-quarter 4512.3 l'économie", {}), "en");
+  EXPECT_EQ(EstimateResemblance(fp.minhash, lower.minhash), 1.0);
+}
+
 TEST(FingerprinterTest, TextKeyDependsOnDomainAndText) {
   auto fingerprinter = Default();
   Story a = MakeStory("Quake hits", {"A strong earthquake struck."});
