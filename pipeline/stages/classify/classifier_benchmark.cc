@@ -4,7 +4,8 @@
 //     --benchmark_min_time=2
 //   (pin with `taskset -c 0 bazel-bin/.../classifier_benchmark` for one core)
 //
-// The stories are corpus/eval.txt (160 wire stories, 60-120 words each).
+// The stories are corpus/eval.txt (160 wire stories, 60-120 words each);
+// BM_ClassifyLanguage runs each corpus/wire_<lang>.txt.
 #include <fstream>
 #include <sstream>
 
@@ -17,13 +18,14 @@
 namespace wirestream::classify {
 namespace {
 
-std::vector<LabelledStory> Stories() {
-  std::ifstream in("pipeline/stages/classify/corpus/eval.txt");
+std::vector<LabelledStory> Stories(const std::string& file = "eval.txt") {
+  std::ifstream in("pipeline/stages/classify/corpus/" + file);
   std::stringstream ss;
   ss << in.rdbuf();
-  auto stories = ParseCorpus(ss.str(), "eval.txt");
+  auto stories = ParseCorpus(ss.str(), file);
   if (!stories.ok() || stories->empty()) {
-    std::fprintf(stderr, "cannot read corpus/eval.txt (run with bazel run)\n");
+    std::fprintf(stderr, "cannot read corpus/%s (run with bazel run)\n",
+                 file.c_str());
     std::abort();
   }
   return *stories;
@@ -44,6 +46,34 @@ void BM_Classify(benchmark::State& state) {
   state.SetBytesProcessed(bytes);
 }
 BENCHMARK(BM_Classify);
+
+// Classify on each wire language's real copy (corpus/wire_<lang>.txt:
+// short excerpts, a headline and a sentence or two, so fewer bytes a story
+// than eval.txt's).
+void BM_ClassifyLanguage(benchmark::State& state, const char* file) {
+  auto classifier = Classifier::Create({});
+  const std::vector<LabelledStory> stories = Stories(file);
+  size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    const auto& story = stories[i++ % stories.size()].story;
+    wirestream::v1::EnrichedStory out;
+    (*classifier)->Classify(story, &out);
+    benchmark::DoNotOptimize(out);
+    bytes += story.ByteSizeLong();
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(bytes);
+}
+BENCHMARK_CAPTURE(BM_ClassifyLanguage, fr, "wire_fr.txt");
+BENCHMARK_CAPTURE(BM_ClassifyLanguage, de, "wire_de.txt");
+BENCHMARK_CAPTURE(BM_ClassifyLanguage, es, "wire_es.txt");
+BENCHMARK_CAPTURE(BM_ClassifyLanguage, it, "wire_it.txt");
+BENCHMARK_CAPTURE(BM_ClassifyLanguage, pt, "wire_pt.txt");
+BENCHMARK_CAPTURE(BM_ClassifyLanguage, ru, "wire_ru.txt");
+BENCHMARK_CAPTURE(BM_ClassifyLanguage, ar, "wire_ar.txt");
+BENCHMARK_CAPTURE(BM_ClassifyLanguage, zh, "wire_zh.txt");
+BENCHMARK_CAPTURE(BM_ClassifyLanguage, ja, "wire_ja.txt");
+BENCHMARK_CAPTURE(BM_ClassifyLanguage, ko, "wire_ko.txt");
 
 // The whole stage: parse DedupedStory, classify, serialize EnrichedStory.
 void BM_StageProcess(benchmark::State& state) {
