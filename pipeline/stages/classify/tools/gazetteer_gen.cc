@@ -47,6 +47,8 @@ ABSL_FLAG(std::string, cldr_names, "",
 ABSL_FLAG(std::string, cldr_zones, "",
           "cldr-dates-full main/ (time-zone cities in other languages)");
 ABSL_FLAG(std::string, zone_tab, "", "tzdata zone.tab (zone to country)");
+ABSL_FLAG(std::string, tz_links, "",
+          "tzdata tzdata.zi (old zone names: Europe/Kiev is Europe/Kyiv)");
 ABSL_FLAG(std::string, out_dir, "", "where to write the tables");
 ABSL_FLAG(int64_t, min_city_population, 500000,
           "cities at least this large enter the gazetteer");
@@ -579,6 +581,26 @@ int main(int argc, char** argv) {
       std::vector<std::string> c = absl::StrSplit(line, '\t');
       if (c.size() >= 3) zone_country[c[2]] = c[0];
     }
+    // tzdata.zi: "L TARGET LINK" lines name old zones; zone1970.tab (next
+    // to zone.tab) lists the countries each zone serves.
+    std::map<std::string, std::string> zone_links;
+    std::set<std::string> single_country_zones;
+    if (!absl::GetFlag(FLAGS_tz_links).empty()) {
+      std::string zone1970 = absl::GetFlag(FLAGS_zone_tab);
+      zone1970 = zone1970.substr(0, zone1970.rfind('/') + 1) + "zone1970.tab";
+      for (absl::string_view line : absl::StrSplit(ReadFile(zone1970), '\n')) {
+        if (line.empty() || line[0] == '#') continue;
+        std::vector<std::string> c = absl::StrSplit(line, '\t');
+        if (c.size() >= 3 && !absl::StrContains(c[0], ",")) {
+          single_country_zones.insert(c[2]);
+        }
+      }
+      for (absl::string_view line :
+           absl::StrSplit(ReadFile(absl::GetFlag(FLAGS_tz_links)), '\n')) {
+        std::vector<std::string> c = absl::StrSplit(line, ' ');
+        if (c.size() == 3 && c[0] == "L") zone_links[c[2]] = c[1];
+      }
+    }
     for (const std::string& locale : kCldrLocales) {
       simdjson::dom::parser p;
       simdjson::dom::object zones = CldrObject(
@@ -588,15 +610,25 @@ int main(int argc, char** argv) {
         simdjson::dom::object cities_of_area;
         if (area.value.get_object().get(cities_of_area)) continue;
         for (auto city : cities_of_area) {
-          const std::string zone =
+          std::string zone =
               std::string(area.key) + "/" + std::string(city.key);
+          // CLDR keeps old zone names ("Asia/Calcutta"); tzdata links them
+          // to today's ("Asia/Kolkata"), whose city the gazetteer knows.
+          // Only a renamed zone is followed, not one merged into another
+          // country's (Europe/Vatican into Europe/Rome): the old zone is
+          // not in zone.tab and its target serves one country.
+          if (auto link = zone_links.find(zone);
+              link != zone_links.end() && !zone_country.count(zone) &&
+              single_country_zones.count(link->second)) {
+            zone = link->second;
+          }
           auto zc = zone_country.find(zone);
           if (zc == zone_country.end()) continue;
           // The city's English name is the zone's last part; only cities
           // the gazetteer already holds, for the same country, get names
           // in other languages.
-          const std::string english =
-              absl::StrReplaceAll(std::string(city.key), {{"_", " "}});
+          const std::string english = absl::StrReplaceAll(
+              zone.substr(zone.rfind('/') + 1), {{"_", " "}});
           auto en = names.find(english);
           if (en == names.end()) continue;
           auto claim = en->second.find(zc->second);
