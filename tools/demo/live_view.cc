@@ -34,12 +34,15 @@ std::string StoryLines(const v1::EnrichedStory& e) {
   }
   std::vector<std::string> countries;
   for (const v1::CountryScore& c : e.countries()) countries.push_back(c.code());
-  absl::StrAppend(
-      &out, kIndent,
-      "topics: ", topics.empty() ? "none" : absl::StrJoin(topics, ", "),
-      " | countries: ",
-      countries.empty() ? "none" : absl::StrJoin(countries, " "), " | focus ",
-      e.focus_country().empty() ? "none" : e.focus_country(), "\n");
+  absl::StrAppend(&out, kIndent, "topics: ",
+                  !topics.empty() ? absl::StrJoin(topics, ", ")
+                  : e.topics_unavailable().empty()
+                      ? std::string("none")
+                      : absl::StrCat("none (", e.topics_unavailable(), ")"),
+                  " | countries: ",
+                  countries.empty() ? "none" : absl::StrJoin(countries, " "),
+                  " | focus ",
+                  e.focus_country().empty() ? "none" : e.focus_country(), "\n");
   for (const v1::AlertHit& hit : e.alert_hits()) {
     absl::StrAppend(&out, kIndent, "rule ", hit.rule_id(),
                     hit.suppressed()

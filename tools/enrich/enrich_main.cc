@@ -190,6 +190,9 @@ std::string TextReport(const std::string& file, const v1::EnrichedStory& e,
   if (!v.evidence().empty()) {
     absl::StrAppend(&out, "           ", v.evidence(), "\n");
   }
+  if (!e.topics_unavailable().empty()) {
+    absl::StrAppend(&out, "  topic    none (", e.topics_unavailable(), ")\n");
+  }
   for (const v1::TopicScore& t : e.topics()) {
     absl::StrAppend(&out, "  topic    ", t.code(), " ", t.label(), " ",
                     Score(t.score()), t.primary() ? " primary" : "",

@@ -1,7 +1,9 @@
 #include "pipeline/stages/classify/classifier.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "pipeline/stages/classify/story_text.h"
 #include "pipeline/stages/classify/topic_features.h"
@@ -39,6 +41,7 @@ absl::StatusOr<std::unique_ptr<Classifier>> Classifier::Create(
   c->tagger_ = std::make_unique<CountryTagger>(c->gazetteer_.get());
   c->topic_options_.threshold = config.topic_threshold;
   c->topic_options_.max_evidence = config.max_topic_evidence;
+  c->topic_languages_ = config.topic_languages;
   return c;
 }
 
@@ -46,9 +49,20 @@ void Classifier::Classify(const wirestream::v1::Story& story,
                           wirestream::v1::EnrichedStory* out) const {
   const StoryText text = ExtractStoryText(story);
   out->clear_topics();
-  for (auto& t :
-       topics_->Classify(ExtractTopicFeatures(text), topic_options_)) {
-    *out->add_topics() = std::move(t);
+  out->clear_topics_unavailable();
+  // The primary language subtag: "fr" of "fr-CA".
+  const std::string language = absl::AsciiStrToLower(
+      story.language().substr(0, story.language().find('-')));
+  if (!language.empty() && language != "und" &&
+      std::find(topic_languages_.begin(), topic_languages_.end(), language) ==
+          topic_languages_.end()) {
+    out->set_topics_unavailable(
+        absl::StrCat("no topic model for language ", language));
+  } else {
+    for (auto& t :
+         topics_->Classify(ExtractTopicFeatures(text), topic_options_)) {
+      *out->add_topics() = std::move(t);
+    }
   }
   CountryTagging tagging = tagger_->Tag(text);
   out->clear_countries();

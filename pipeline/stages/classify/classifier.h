@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "pipeline/stages/classify/classifier_data.h"
@@ -39,6 +40,11 @@ struct ClassifierConfig {
   float topic_threshold = 0.3f;
   // Evidence terms per topic.
   int max_topic_evidence = 5;
+  // Languages (primary subtags) the topic model was trained for. A story
+  // in another language gets no topics and says why
+  // (EnrichedStory.topics_unavailable); countries are tagged in every
+  // language. A story without a language, or "und", is scored.
+  std::vector<std::string> topic_languages = {"en"};
 };
 
 class Classifier {
@@ -49,8 +55,9 @@ class Classifier {
   static absl::StatusOr<std::unique_ptr<Classifier>> Create(
       const ClassifierConfig& config);
 
-  // Sets `out`'s topics, countries, regions and focus_country for `story`
-  // (replacing any it had). Does not touch out's story or verdict.
+  // Sets `out`'s topics (or topics_unavailable), countries, regions and
+  // focus_country for `story` (replacing any it had). Does not touch out's
+  // story or verdict.
   void Classify(const wirestream::v1::Story& story,
                 wirestream::v1::EnrichedStory* out) const;
 
@@ -64,6 +71,7 @@ class Classifier {
   std::unique_ptr<TopicModel> topics_;
   std::unique_ptr<CountryTagger> tagger_;
   TopicOptions topic_options_;
+  std::vector<std::string> topic_languages_;
 };
 
 }  // namespace wirestream::classify

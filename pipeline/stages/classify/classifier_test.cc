@@ -74,6 +74,39 @@ TEST(ClassifierTest, ReplacesPreviousResults) {
   EXPECT_EQ(out.focus_country(), "");
 }
 
+// A story in a language the topic model was not trained for gets no
+// topics and says why, instead of low-confidence noise ("sport 0.07" for a
+// French fuel-price story); its countries are still tagged.
+TEST(ClassifierTest, LanguageWithoutATopicModelSaysSo) {
+  auto c = Classifier::Create({});
+  ASSERT_TRUE(c.ok());
+  wirestream::v1::Story story;
+  story.set_language("fr-FR");
+  story.set_headline("Le prix du gazole grimpe en France");
+  story.add_paragraphs(
+      "PARIS, 28 novembre - Le prix du gazole a atteint un record en France, "
+      "selon les chiffres du ministère de la Transition énergétique.");
+  wirestream::v1::EnrichedStory out;
+  out.add_topics()->set_code("medtop:15000000");
+  (*c)->Classify(story, &out);
+  EXPECT_EQ(out.topics_size(), 0);
+  EXPECT_EQ(out.topics_unavailable(), "no topic model for language fr");
+  EXPECT_EQ(out.focus_country(), "FR");
+
+  // English, and a story whose language is not known, are scored.
+  for (const char* language : {"en", "en-GB", "und", ""}) {
+    story.set_language(language);
+    story.set_headline("Fuel prices hit record in France as diesel climbs");
+    story.clear_paragraphs();
+    story.add_paragraphs(
+        "PARIS, Nov 28 - Diesel prices hit a record in France, energy "
+        "ministry figures showed, as oil prices and taxes rose.");
+    (*c)->Classify(story, &out);
+    EXPECT_EQ(out.topics_unavailable(), "") << language;
+    EXPECT_GT(out.topics_size(), 0) << language;
+  }
+}
+
 // Untrusted text: arbitrary bytes, broken UTF-8, huge words, no spaces.
 TEST(ClassifierTest, SurvivesArbitraryBytes) {
   auto c = Classifier::Create({});
