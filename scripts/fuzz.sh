@@ -51,7 +51,8 @@ for f in "$root"/pipeline/stages/normalize/*.cc; do
     *) sources+=("$f") ;;
   esac
 done
-sources+=("$root/pipeline/runtime/stage.cc" "$out"/gen/wirestream/v1/*.pb.cc)
+sources+=("$root/pipeline/runtime/stage.cc" "$root/pipeline/text/language_tag.cc"
+  "$out"/gen/wirestream/v1/*.pb.cc)
 
 echo "fuzz: compiling ${#sources[@]} sources with $cxx"
 objects=()

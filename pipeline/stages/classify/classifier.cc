@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "pipeline/stages/classify/story_text.h"
 #include "pipeline/stages/classify/topic_features.h"
+#include "pipeline/text/language_tag.h"
 
 namespace wirestream::classify {
 
@@ -50,10 +50,8 @@ void Classifier::Classify(const wirestream::v1::Story& story,
   const StoryText text = ExtractStoryText(story);
   out->clear_topics();
   out->clear_topics_unavailable();
-  // The primary language subtag: "fr" of "fr-CA".
-  const std::string language = absl::AsciiStrToLower(
-      story.language().substr(0, story.language().find('-')));
-  if (!language.empty() && language != "und" &&
+  const std::string language = text::PrimaryLanguage(story.language());
+  if (!language.empty() &&
       std::find(topic_languages_.begin(), topic_languages_.end(), language) ==
           topic_languages_.end()) {
     out->set_topics_unavailable(

@@ -31,9 +31,10 @@ std::vector<LabelledStory> Stories(const std::string& file = "eval.txt") {
   return *stories;
 }
 
-void BM_Classify(benchmark::State& state) {
+// Classifies `stories` round after round.
+void ClassifyEach(benchmark::State& state,
+                  const std::vector<LabelledStory>& stories) {
   auto classifier = Classifier::Create({});
-  const std::vector<LabelledStory> stories = Stories();
   size_t i = 0, bytes = 0;
   for (auto _ : state) {
     const auto& story = stories[i++ % stories.size()].story;
@@ -45,24 +46,15 @@ void BM_Classify(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(bytes);
 }
+
+void BM_Classify(benchmark::State& state) { ClassifyEach(state, Stories()); }
 BENCHMARK(BM_Classify);
 
 // Classify on each wire language's real copy (corpus/wire_<lang>.txt:
 // short excerpts, a headline and a sentence or two, so fewer bytes a story
 // than eval.txt's).
 void BM_ClassifyLanguage(benchmark::State& state, const char* file) {
-  auto classifier = Classifier::Create({});
-  const std::vector<LabelledStory> stories = Stories(file);
-  size_t i = 0, bytes = 0;
-  for (auto _ : state) {
-    const auto& story = stories[i++ % stories.size()].story;
-    wirestream::v1::EnrichedStory out;
-    (*classifier)->Classify(story, &out);
-    benchmark::DoNotOptimize(out);
-    bytes += story.ByteSizeLong();
-  }
-  state.SetItemsProcessed(state.iterations());
-  state.SetBytesProcessed(bytes);
+  ClassifyEach(state, Stories(file));
 }
 BENCHMARK_CAPTURE(BM_ClassifyLanguage, fr, "wire_fr.txt");
 BENCHMARK_CAPTURE(BM_ClassifyLanguage, de, "wire_de.txt");

@@ -59,27 +59,39 @@ bool HeadlineMarksCorrection(absl::string_view headline) {
   return false;
 }
 
-// Returns the words of `fp`'s lead that the candidate `c` does not
-// mention, quoted, at most three; else how many there are.
-std::string LeadTerms(const StoryFingerprint& fp, int count,
-                      const EntryView& c) {
+// Returns, in words, the lead conflict `lead` that kept the candidate `c`
+// apart from the story with fingerprint `fp`.
+std::string LeadConflictReason(const StoryFingerprint& fp,
+                               const LeadEvidence& lead, const EntryView& c) {
+  auto figures_or_names = [](int count) {
+    return absl::StrCat(count,
+                        count == 1 ? " figure or name" : " figures or names");
+  };
+  // The words of this story's lead that the candidate does not mention,
+  // quoted, at most three.
   std::vector<std::string> terms;
   for (const auto& [value, term] : fp.lead_terms) {
     if (terms.size() >= 3) break;
-    const LeadEvidence one =
-        CompareLeads(c.numbers, c.names, c.lead, fp.numbers, fp.names,
-                     MakeEntitySketch({0, value}));
     std::string quoted = absl::StrCat("\"", term, "\"");
-    if (one.missing_from_a_count > 0 &&
+    if (LeadMemberMissing(value, *c.numbers, *c.names, *c.lead) &&
         std::find(terms.begin(), terms.end(), quoted) == terms.end()) {
       terms.push_back(std::move(quoted));
     }
   }
-  if (terms.empty()) {
-    return absl::StrCat(count,
-                        count == 1 ? " figure or name" : " figures or names");
+  std::string why;
+  if (lead.missing_from_a_count > 0) {
+    why =
+        absl::StrCat("this story's lead names ",
+                     terms.empty() ? figures_or_names(lead.missing_from_a_count)
+                                   : absl::StrJoin(terms, ", "),
+                     " that it does not mention");
   }
-  return absl::StrJoin(terms, ", ");
+  if (lead.missing_from_b_count > 0) {
+    absl::StrAppend(&why, why.empty() ? "" : "; ", "its lead names ",
+                    figures_or_names(lead.missing_from_b_count),
+                    " this story does not mention");
+  }
+  return why;
 }
 
 }  // namespace
@@ -162,9 +174,7 @@ absl::Status ValidateDeduplicatorConfig(const DeduplicatorConfig& c) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<Deduplicator>> Deduplicator::Create(
-    const DeduplicatorConfig& config) {
-  if (absl::Status s = ValidateDeduplicatorConfig(config); !s.ok()) return s;
+FingerprintOptions FingerprintOptionsOf(const DeduplicatorConfig& config) {
   FingerprintOptions options;
   options.shingle_size = config.shingle_size;
   options.min_shingle_size = config.min_shingle_size;
@@ -172,7 +182,13 @@ absl::StatusOr<std::unique_ptr<Deduplicator>> Deduplicator::Create(
   options.headline_weight = config.headline_weight;
   options.num_hashes = config.bands * config.rows;
   options.seed = config.seed;
-  auto fingerprinter = Fingerprinter::Create(options);
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<Deduplicator>> Deduplicator::Create(
+    const DeduplicatorConfig& config) {
+  if (absl::Status s = ValidateDeduplicatorConfig(config); !s.ok()) return s;
+  auto fingerprinter = Fingerprinter::Create(FingerprintOptionsOf(config));
   if (!fingerprinter.ok()) return fingerprinter.status();
   std::unique_ptr<EntryStore> store;
   if (config.state_dir.empty()) {
@@ -520,17 +536,19 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
 
   const int64_t window = absl::ToInt64Seconds(config_.window);
   const bool correction = HeadlineMarksCorrection(story.headline());
+  const uint16_t day_here = LeadDate(fp.lead).value_or(0);
   std::optional<Match> best;
-  rejected_evidence_.clear();
-  double rejected_similarity = -1;
-  // Keeps, for a NEW verdict, why the most similar candidate was not taken.
-  auto reject = [&](uint32_t slot, double similarity, std::string why) {
-    if (similarity <= rejected_similarity) return;
-    rejected_similarity = similarity;
-    rejected_evidence_ =
-        absl::StrFormat("kept apart from %s (similarity %.2f): %s",
-                        StoryId(slot), similarity, why);
-  };
+  // What decided for `best`, in words.
+  const char* best_agreed = nullptr;
+  // The most similar candidate the lead kept apart, described after the
+  // loop when nothing matched.
+  struct Rejected {
+    uint32_t slot = 0;
+    double similarity = -1;
+    LeadEvidence lead;
+    // Kept apart by the lead conflict, else as another day's report.
+    bool lead_conflict = false;
+  } rejected;
   for (uint32_t slot : candidates_) {
     const EntryView& c = store_->Get(slot);
     const EntryHeader& e = c.header;
@@ -538,38 +556,48 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
     if (std::abs(e.event_time - event_time) > window) continue;
     const double resemblance = EstimateResemblance(
         fp.minhash, absl::MakeConstSpan(c.signature, num_hashes_));
+    const bool short_item =
+        std::min<int>(fp.word_count, e.word_count) < config_.short_item_words;
+    // Shares most of its text (not just the words of a rewrite).
+    bool strong = true;
+    double containment = 0;
+    if (short_item) {
+      if (resemblance < config_.short_item_resemblance) continue;
+    } else {
+      const int smaller = std::min(fp.shingle_count, e.shingle_count);
+      const int larger = std::max(fp.shingle_count, e.shingle_count);
+      if (smaller >= config_.min_size_ratio * larger) {
+        containment = ContainmentFromResemblance(resemblance, fp.shingle_count,
+                                                 e.shingle_count);
+      }
+      strong = resemblance >= config_.near_duplicate_resemblance ||
+               containment >= config_.near_duplicate_containment;
+      if (!strong && resemblance < config_.rewrite_resemblance) continue;
+    }
+    // Only candidates that share enough text get here: now their figures,
+    // names and leads.
     double similarity = 0;
     DedupKind kind = wirestream::v1::DEDUP_KIND_NEAR_DUPLICATE;
     const char* method = "minhash";
-    // Shares most of its text (not just the words of a rewrite).
-    bool strong = true;
-    if (std::min<int>(fp.word_count, e.word_count) < config_.short_item_words) {
+    const std::optional<double> numbers = EntityOverlap(fp.numbers, *c.numbers);
+    const std::optional<double> names = EntityOverlap(fp.names, *c.names);
+    // The figures apart from the dateline's days: a re-send on another day
+    // is judged on its text, and another day's report by its lead below.
+    const uint16_t day_there = LeadDate(*c.lead).value_or(0);
+    const EntitySketch figures_here =
+        WithoutDays(fp.numbers, day_here, day_there);
+    const EntitySketch figures_there =
+        WithoutDays(*c.numbers, day_here, day_there);
+    if (short_item) {
       // Short items: near-identical; every figure of one in the other, and
       // the names agreeing (the lead check below tells siblings apart).
-      const std::optional<double> numbers =
-          EntityOverlap(fp.numbers, c.numbers);
-      const std::optional<double> names = EntityOverlap(fp.names, c.names);
-      if (resemblance < config_.short_item_resemblance ||
-          fp.numbers.count != c.numbers.count || (numbers && *numbers < 1.0) ||
+      if (fp.numbers.count != c.numbers->count || (numbers && *numbers < 1.0) ||
           (names && *names < config_.name_agreement)) {
         continue;
       }
       similarity = resemblance;
     } else {
-      const int smaller = std::min(fp.shingle_count, e.shingle_count);
-      const int larger = std::max(fp.shingle_count, e.shingle_count);
-      const bool comparable_sizes = smaller >= config_.min_size_ratio * larger;
-      const double containment =
-          comparable_sizes ? ContainmentFromResemblance(
-                                 resemblance, fp.shingle_count, e.shingle_count)
-                           : 0.0;
-      strong = resemblance >= config_.near_duplicate_resemblance ||
-               containment >= config_.near_duplicate_containment;
-      if (!strong && resemblance < config_.rewrite_resemblance) continue;
       similarity = std::max(resemblance, containment);
-      const std::optional<double> names = EntityOverlap(fp.names, c.names);
-      const std::optional<double> numbers =
-          EntityOverlap(fp.numbers, c.numbers);
       if (strong && correction && e.source_key == source_key) {
         // A correction may change the figures; its source vouches for it.
         if (names && *names < config_.name_agreement) continue;
@@ -577,14 +605,8 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
         method = "minhash+correction";
       } else if (strong) {
         if (names && *names < config_.name_agreement) continue;
-        // The figures apart from the dateline's day: a re-send on another
-        // day is judged on its text, and another day's report by its lead
-        // below.
-        const uint16_t day_here = LeadDate(fp.lead).value_or(0);
-        const uint16_t day_there = LeadDate(c.lead).value_or(0);
         const std::optional<double> figures =
-            EntityOverlap(WithoutDays(fp.numbers, {day_here, day_there}),
-                          WithoutDays(c.numbers, {day_here, day_there}));
+            EntityOverlap(figures_here, figures_there);
         if (figures && *figures < config_.number_agreement) continue;
       } else {
         // A rewrite shares less text: every figure and name compared must
@@ -595,8 +617,8 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
             absl::ToInt64Seconds(config_.rewrite_window)) {
           continue;
         }
-        const int evidence = EntityEvidence(fp.names, c.names) +
-                             EntityEvidence(fp.numbers, c.numbers);
+        const int evidence = EntityEvidence(fp.names, *c.names) +
+                             EntityEvidence(fp.numbers, *c.numbers);
         if (evidence < config_.rewrite_min_entities) continue;
         if (names && *names < config_.rewrite_entity_agreement) continue;
         if (numbers && *numbers < config_.rewrite_entity_agreement) continue;
@@ -608,57 +630,37 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
     // with other figures, is a different story (a fund's sibling, the same
     // report for another day). A correction from the same source may
     // change them.
-    std::string agreed = "same figures and names in the lead";
-    if (kind != wirestream::v1::DEDUP_KIND_UPDATE) {
-      const LeadEvidence lead = CompareLeads(c.numbers, c.names, c.lead,
+    const char* agreed = "same figures and names in the lead";
+    if (kind == wirestream::v1::DEDUP_KIND_UPDATE) {
+      agreed = "a correction from the same source";
+    } else {
+      const LeadEvidence lead = CompareLeads(*c.numbers, *c.names, *c.lead,
                                              fp.numbers, fp.names, fp.lead);
       // A lead figure or name put in place of another is decisive when
       // the figures disagree, or in a short item when the names do (a
       // fund's or company's sibling); in a longer story whose figures all
       // agree it is an edit (a retitle, a fixed typo, a ticker).
-      const std::optional<double> lead_numbers =
-          EntityOverlap(fp.numbers, c.numbers);
-      const std::optional<double> lead_names = EntityOverlap(fp.names, c.names);
-      const bool figures_differ = lead_numbers && *lead_numbers < 1.0;
+      const bool figures_differ = numbers && *numbers < 1.0;
       const bool short_item_names_differ =
           std::min<int>(fp.word_count, e.word_count) <
               config_.lead_name_conflict_words &&
-          lead_names && *lead_names < 1.0;
-      if (lead.conflict() && (figures_differ || short_item_names_differ)) {
-        std::string why;
-        if (lead.missing_from_a_count > 0) {
-          why = absl::StrCat("this story's lead names ",
-                             LeadTerms(fp, lead.missing_from_a_count, c),
-                             " that it does not mention");
+          names && *names < 1.0;
+      // A re-send on another day repeats the text and its figures; the
+      // same report for another day has figures of its own, and a
+      // follow-up shares less text.
+      const bool other_day_report =
+          lead.other_date && (!strong || !(figures_here == figures_there));
+      const bool lead_conflict =
+          lead.conflict() && (figures_differ || short_item_names_differ);
+      if (lead_conflict || other_day_report) {
+        if (similarity > rejected.similarity) {
+          rejected = {slot, similarity, lead, lead_conflict};
         }
-        if (lead.missing_from_b_count > 0) {
-          absl::StrAppend(&why, why.empty() ? "" : "; ", "its lead names ",
-                          lead.missing_from_b_count,
-                          lead.missing_from_b_count == 1 ? " figure or name"
-                                                         : " figures or names",
-                          " this story does not mention");
-        }
-        reject(slot, similarity, why);
-        continue;
-      }
-      const uint16_t date_here = LeadDate(fp.lead).value_or(0);
-      const uint16_t date_there = LeadDate(c.lead).value_or(0);
-      if (lead.other_date &&
-          (!strong || !(WithoutDays(fp.numbers, {date_here, date_there}) ==
-                        WithoutDays(c.numbers, {date_here, date_there})))) {
-        // A re-send on another day repeats the text and its figures; the
-        // same report for another day has figures of its own, and a
-        // follow-up shares less text.
-        reject(slot, similarity,
-               "another day's report (dateline date differs) with other "
-               "figures");
         continue;
       }
       if (lead.other_date) {
         agreed = "same figures and names; another dateline day (a re-send)";
       }
-    } else {
-      agreed = "a correction from the same source";
     }
     // A correction from the story's own source outranks copies by others;
     // otherwise the most similar candidate wins.
@@ -669,13 +671,21 @@ std::optional<Deduplicator::Match> Deduplicator::NearMatch(
       better = update != best_update ? update : similarity > best->similarity;
     }
     if (better) {
-      best = Match{kind,
-                   slot,
-                   similarity,
-                   method,
-                   false,
-                   absl::StrFormat("similarity %.2f; %s", similarity, agreed)};
+      best = Match{kind, slot, similarity, method, false, ""};
+      best_agreed = agreed;
     }
+  }
+  if (best) {
+    best->evidence =
+        absl::StrFormat("similarity %.2f; %s", best->similarity, best_agreed);
+  } else if (rejected.similarity >= 0) {
+    rejected_evidence_ = absl::StrFormat(
+        "kept apart from %s (similarity %.2f): %s", StoryId(rejected.slot),
+        rejected.similarity,
+        rejected.lead_conflict
+            ? LeadConflictReason(fp, rejected.lead, store_->Get(rejected.slot))
+            : "another day's report (dateline date differs) with other "
+              "figures");
   }
   return best;
 }

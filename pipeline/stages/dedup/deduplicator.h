@@ -148,6 +148,9 @@ struct DeduplicatorConfig {
 // Returns OK, or INVALID_ARGUMENT naming the first setting out of range.
 absl::Status ValidateDeduplicatorConfig(const DeduplicatorConfig& config);
 
+// Returns the fingerprint options a Deduplicator made from `config` uses.
+FingerprintOptions FingerprintOptionsOf(const DeduplicatorConfig& config);
+
 // One change to the state, for the changelog topic.
 struct StateChange {
   // "<domain>/<story id>".

@@ -298,12 +298,13 @@ void DiskEntryStore::Decode(uint32_t slot, std::string value) {
     view_.signature = reinterpret_cast<const uint8_t*>(p);
     p += num_hashes_;
   }
-  std::memcpy(&view_.numbers, p, sizeof(EntitySketch));
-  p += sizeof(EntitySketch);
-  std::memcpy(&view_.names, p, sizeof(EntitySketch));
-  p += sizeof(EntitySketch);
-  std::memcpy(&view_.lead, p, sizeof(EntitySketch));
-  p += sizeof(EntitySketch);
+  for (EntitySketch& sketch : sketches_) {
+    std::memcpy(&sketch, p, sizeof(EntitySketch));
+    p += sizeof(EntitySketch);
+  }
+  view_.numbers = &sketches_[0];
+  view_.names = &sketches_[1];
+  view_.lead = &sketches_[2];
   view_.own_id = absl::string_view(
       p, entry_value_.size() - static_cast<size_t>(p - entry_value_.data()));
   cached_slot_ = slot;

@@ -127,6 +127,8 @@ class DiskEntryStore : public EntryStore {
   // The last entry and cluster read.
   int64_t cached_slot_ = -1;
   std::string entry_value_;
+  // Its number, name and lead sketches, which view_ points to.
+  std::array<EntitySketch, 3> sketches_;
   EntryView view_;
   int64_t cached_cluster_ = -1;
   ClusterRecord cluster_;

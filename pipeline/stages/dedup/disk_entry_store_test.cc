@@ -96,7 +96,7 @@ TEST(DiskEntryStoreTest, KeepsFindsAndRemovesEntries) {
   EXPECT_EQ(e.header.flags, kEntryLive | kEntryComparable | kEntryIndexed);
   ASSERT_NE(e.signature, nullptr);
   EXPECT_EQ(std::vector<uint8_t>(e.signature, e.signature + 8), signature);
-  EXPECT_EQ(e.numbers, numbers);
+  EXPECT_EQ(*e.numbers, numbers);
   EXPECT_EQ(e.own_id, "story-2");
   EXPECT_GT(store->bytes().accounted, 0);
 

@@ -60,15 +60,21 @@ struct EntryHeader {
   uint8_t flags = 0;
 };
 
+// The sketch of an entry that has none (a freed slot).
+inline constexpr EntitySketch kNoEntities{};
+
 // One entry as the store returns it.
 struct EntryView {
   EntryHeader header;
   // num_hashes bytes when header.flags has kEntryComparable, else null.
   const uint8_t* signature = nullptr;
-  EntitySketch numbers;
-  EntitySketch names;
+  // The sketches, where the store keeps them (valid until the next call on
+  // the store): a candidate that fails on its signature never touches
+  // them.
+  const EntitySketch* numbers = &kNoEntities;
+  const EntitySketch* names = &kNoEntities;
   // The lead's date, figures and names (StoryFingerprint::lead).
-  EntitySketch lead;
+  const EntitySketch* lead = &kNoEntities;
   // The story's own id; empty for a cluster's first story.
   absl::string_view own_id;
 };

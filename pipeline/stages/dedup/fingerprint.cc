@@ -1,6 +1,7 @@
 #include "pipeline/stages/dedup/fingerprint.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <utility>
 
@@ -319,24 +320,35 @@ int Mentions(uint16_t value, const EntitySketch& numbers,
 
 }  // namespace
 
-EntitySketch WithoutDays(const EntitySketch& numbers,
-                         std::initializer_list<uint16_t> dates) {
-  std::vector<uint16_t> removed;
-  for (uint16_t date : dates) {
-    if (date == 0) continue;
-    removed.push_back(
-        static_cast<uint16_t>(Hash64(absl::StrCat(date % 32), kNumberSeed)));
-  }
+EntitySketch WithoutDays(const EntitySketch& numbers, uint16_t date_a,
+                         uint16_t date_b) {
+  // The number hash of each day of the month, "1" to "31".
+  static const std::array<uint16_t, 32> kDayHashes = [] {
+    std::array<uint16_t, 32> hashes{};
+    for (int day = 1; day < 32; ++day) {
+      hashes[day] =
+          static_cast<uint16_t>(Hash64(absl::StrCat(day), kNumberSeed));
+    }
+    return hashes;
+  }();
+  if (date_a == 0 && date_b == 0) return numbers;
+  const uint16_t day_a = date_a == 0 ? 0 : kDayHashes[date_a % 32];
+  const uint16_t day_b = date_b == 0 ? 0 : kDayHashes[date_b % 32];
   EntitySketch out;
   out.count = numbers.count;
   for (uint16_t x : numbers.view()) {
-    if (std::find(removed.begin(), removed.end(), x) != removed.end()) {
+    if ((date_a != 0 && x == day_a) || (date_b != 0 && x == day_b)) {
       if (out.count > 0) --out.count;
       continue;
     }
     out.hashes[out.size++] = x;
   }
   return out;
+}
+
+bool LeadMemberMissing(uint16_t value, const EntitySketch& numbers,
+                       const EntitySketch& names, const EntitySketch& lead) {
+  return Mentions(value, numbers, names, lead) < 0;
 }
 
 std::optional<uint16_t> LeadDate(const EntitySketch& lead) {
@@ -359,13 +371,13 @@ LeadEvidence CompareLeads(const EntitySketch& numbers_a,
   evidence.other_date = date_a && date_b && *date_a != *date_b;
   for (uint16_t x : lead_a.view()) {
     if (x < kLeadDateLimit) continue;
-    if (Mentions(x, numbers_b, names_b, lead_b) < 0) {
+    if (LeadMemberMissing(x, numbers_b, names_b, lead_b)) {
       if (evidence.missing_from_b_count++ == 0) evidence.missing_from_b = x;
     }
   }
   for (uint16_t x : lead_b.view()) {
     if (x < kLeadDateLimit) continue;
-    if (Mentions(x, numbers_a, names_a, lead_a) < 0) {
+    if (LeadMemberMissing(x, numbers_a, names_a, lead_a)) {
       if (evidence.missing_from_a_count++ == 0) evidence.missing_from_a = x;
     }
   }
@@ -583,7 +595,7 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
   if (options_.headline_weight > 0 && !story.headline().empty()) {
     std::vector<uint64_t> headline_words;
     ForEachWord(
-        FoldText(story.headline()), *segmenter_, word_spans_, fold_scratch_,
+        headline, *segmenter_, word_spans_, fold_scratch_,
         [&](absl::string_view word, bool numeric) {
           if (!options_.drop_stopwords || numeric || !IsStopword(word)) {
             headline_words.push_back(Hash64(word, kWordSeed));

@@ -74,10 +74,17 @@ inline constexpr uint16_t kLeadDateLimit = 0x200;
 // Returns the dateline date a lead sketch holds (month * 32 + day), if any.
 std::optional<uint16_t> LeadDate(const EntitySketch& lead);
 
-// Returns `numbers` without the days of the month of `dates` (lead dates,
-// month * 32 + day; 0 is none): a story's figures apart from its dateline.
-EntitySketch WithoutDays(const EntitySketch& numbers,
-                         std::initializer_list<uint16_t> dates);
+// Returns `numbers` without the days of the month of two lead dates
+// (month * 32 + day; 0 is none): a story's figures apart from its
+// datelines.
+EntitySketch WithoutDays(const EntitySketch& numbers, uint16_t date_a,
+                         uint16_t date_b);
+
+// Returns true when the lead member `value` (a figure or name of a lead
+// sketch) is certainly not mentioned by the story with these sketches; false
+// when it is, or when its sketches cannot tell.
+bool LeadMemberMissing(uint16_t value, const EntitySketch& numbers,
+                       const EntitySketch& names, const EntitySketch& lead);
 
 // What the leads of two stories say about whether they are one story.
 struct LeadEvidence {

@@ -320,8 +320,8 @@ TEST(LeadTest, WithoutDaysDropsTheDatelineDay) {
       "en");
   // 7.1, 31, 16 and the dateline's 2 (the body has no other 2).
   EXPECT_EQ(fp.numbers.count, 4);
-  EXPECT_EQ(WithoutDays(fp.numbers, {3 * 32 + 2}).count, 3);
-  EXPECT_EQ(WithoutDays(fp.numbers, {0}).count, 4);
+  EXPECT_EQ(WithoutDays(fp.numbers, 3 * 32 + 2, 0).count, 3);
+  EXPECT_EQ(WithoutDays(fp.numbers, 0, 0).count, 4);
 }
 
 }  // namespace

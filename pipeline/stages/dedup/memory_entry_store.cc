@@ -107,9 +107,9 @@ const EntryView& MemoryEntryStore::Get(uint32_t slot) {
   view_.header = headers_[slot];
   view_.signature =
       (view_.header.flags & kEntryComparable) ? Signature(slot) : nullptr;
-  view_.numbers = numbers_[slot];
-  view_.names = names_[slot];
-  view_.lead = leads_[slot];
+  view_.numbers = &numbers_[slot];
+  view_.names = &names_[slot];
+  view_.lead = &leads_[slot];
   view_.own_id = ids_[slot].view();
   return view_;
 }

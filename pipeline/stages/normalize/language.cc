@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "cld2/public/compact_lang_det.h"
+#include "pipeline/text/language_tag.h"
 
 namespace wirestream::normalize {
 namespace {
@@ -23,23 +24,6 @@ absl::string_view CutAtCharacter(absl::string_view text, size_t max_bytes) {
 
 }  // namespace
 
-std::string PrimaryLanguage(absl::string_view tag) {
-  size_t end = 0;
-  while (end < tag.size() &&
-         absl::ascii_isalpha(static_cast<unsigned char>(tag[end]))) {
-    ++end;
-  }
-  if (end < 2 || end > 3) return "";
-  if (end < tag.size() && tag[end] != '-' && tag[end] != '_') return "";
-  std::string primary = absl::AsciiStrToLower(tag.substr(0, end));
-  if (primary == "iw") return "he";
-  if (primary == "in") return "id";
-  if (primary == "ji") return "yi";
-  if (primary == "jw") return "jv";
-  if (primary == "und" || primary == "un" || primary == "xx") return "";
-  return primary;
-}
-
 std::string DetectLanguage(absl::string_view text) {
   absl::string_view sample = CutAtCharacter(text, kMaxDetectionBytes);
   if (sample.empty()) return "";
@@ -48,7 +32,7 @@ std::string DetectLanguage(absl::string_view text) {
       CLD2::DetectLanguage(sample.data(), static_cast<int>(sample.size()),
                            /*is_plain_text=*/true, &is_reliable);
   if (language == CLD2::UNKNOWN_LANGUAGE) return "";
-  return PrimaryLanguage(CLD2::LanguageCode(language));
+  return text::PrimaryLanguage(CLD2::LanguageCode(language));
 }
 
 }  // namespace wirestream::normalize

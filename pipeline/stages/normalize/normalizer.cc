@@ -21,6 +21,7 @@
 #include "pipeline/stages/normalize/teletype_parser.h"
 #include "pipeline/stages/normalize/unicode_text.h"
 #include "pipeline/stages/normalize/wire_time.h"
+#include "pipeline/text/language_tag.h"
 #include "xxhash.h"
 
 namespace wirestream::normalize {
@@ -288,7 +289,7 @@ absl::StatusOr<v1::Story> Normalizer::Normalize(const v1::RawStory& raw) const {
                      ": the story has no headline and no body text"));
   }
 
-  std::string language = PrimaryLanguage(story.language());
+  std::string language = text::PrimaryLanguage(story.language());
   if (language.empty()) language = DetectLanguage(MatchingText(story));
   if (language.empty()) language = config_.fallback_language;
   story.set_language(language);

@@ -59,17 +59,6 @@ namespace {
 
 using namespace wirestream::stages::dedup;
 
-FingerprintOptions OptionsOf(const DeduplicatorConfig& config) {
-  FingerprintOptions options;
-  options.shingle_size = config.shingle_size;
-  options.min_shingle_size = config.min_shingle_size;
-  options.headline_weight = config.headline_weight;
-  options.drop_stopwords = config.drop_stopwords;
-  options.num_hashes = config.bands * config.rows;
-  options.seed = config.seed;
-  return options;
-}
-
 std::string Show(std::optional<double> v) {
   return v ? absl::StrFormat("%.2f", *v) : std::string("-");
 }
@@ -110,7 +99,7 @@ int ScoreRealCopy(const char* argv0, const DeduplicatorConfig& config) {
   std::cout << "real-copy set: " << set->stories.size() << " stories, "
             << set->pairs.size() << " labelled pairs\n";
   if (absl::GetFlag(FLAGS_evidence_table)) {
-    auto fingerprinter = *Fingerprinter::Create(OptionsOf(config));
+    auto fingerprinter = *Fingerprinter::Create(FingerprintOptionsOf(config));
     std::cout << "earlier\tlater\tlabel\tkind\tR\tmissing_later\t"
                  "missing_earlier\tother_date\tnumbers\tnames\twords\n";
     for (const LabeledPair& pair : set->pairs) {
@@ -122,13 +111,10 @@ int ScoreRealCopy(const char* argv0, const DeduplicatorConfig& config) {
           CompareLeads(a.numbers, a.names, a.lead, b.numbers, b.names, b.lead);
       std::cout << absl::StrFormat(
           "%s\t%s\t%s\t%s\t%.3f\t%d\t%d\t%d\t%s\t%s\t%d\n", pair.earlier,
-          pair.later,
-          pair.label == PairLabel::kSame        ? "SAME"
-          : pair.label == PairLabel::kDifferent ? "DIFFERENT"
-                                                : "UNSURE",
-          pair.kind, EstimateResemblance(a.minhash, b.minhash),
-          lead.missing_from_a_count, lead.missing_from_b_count,
-          lead.other_date ? 1 : 0, Show(EntityOverlap(a.numbers, b.numbers)),
+          pair.later, PairLabelName(pair.label), pair.kind,
+          EstimateResemblance(a.minhash, b.minhash), lead.missing_from_a_count,
+          lead.missing_from_b_count, lead.other_date ? 1 : 0,
+          Show(EntityOverlap(a.numbers, b.numbers)),
           Show(EntityOverlap(a.names, b.names)),
           std::min(a.word_count, b.word_count));
     }
@@ -137,7 +123,7 @@ int ScoreRealCopy(const char* argv0, const DeduplicatorConfig& config) {
   const RealCopyReport report = EvaluateRealCopy(*set, config);
   std::cout << report.ToText(absl::GetFlag(FLAGS_misjudged));
   if (absl::GetFlag(FLAGS_explain)) {
-    auto fingerprinter = *Fingerprinter::Create(OptionsOf(config));
+    auto fingerprinter = *Fingerprinter::Create(FingerprintOptionsOf(config));
     std::cout << "\nexplained:\n";
     for (const PairOutcome& o : report.misjudged) {
       std::cout << "  " << o.pair->earlier << " -> " << o.pair->later << "  "
@@ -194,7 +180,7 @@ int main(int argc, char** argv) {
   EvaluationReport report = Evaluate(*set, **dedup);
   std::cout << report.ToText(absl::GetFlag(FLAGS_misjudged));
   if (absl::GetFlag(FLAGS_explain)) {
-    auto fingerprinter = *Fingerprinter::Create(OptionsOf(config));
+    auto fingerprinter = *Fingerprinter::Create(FingerprintOptionsOf(config));
     std::map<std::string, const LabeledStory*> first;
     for (const LabeledStory& s : set->stories) first.emplace(s.story.id(), &s);
     std::cout << "\nexplained (against the expected cluster's first story):\n";
@@ -208,7 +194,7 @@ int main(int argc, char** argv) {
     }
   }
   if (absl::GetFlag(FLAGS_pairs)) {
-    auto fingerprinter = *Fingerprinter::Create(OptionsOf(config));
+    auto fingerprinter = *Fingerprinter::Create(FingerprintOptionsOf(config));
     std::vector<StoryFingerprint> fps;
     for (const LabeledStory& s : set->stories) {
       fps.push_back(fingerprinter->Compute(s.story, "en"));

@@ -1,10 +1,7 @@
 #include "pipeline/stages/dedup/eval/evaluation_set.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -14,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "pipeline/stages/dedup/eval/data_files.h"
 #include "pipeline/stages/dedup/testing/story_builder.h"
 
 namespace wirestream::stages::dedup {
@@ -97,14 +95,6 @@ struct Authored {
   std::string follows;
   std::vector<std::string> paragraphs;
 };
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 absl::StatusOr<absl::Time> ParseTime(absl::string_view text) {
   absl::Time t;
@@ -595,17 +585,7 @@ class Generator {
 }  // namespace
 
 std::string EvaluationDataDir(const char* argv0) {
-  for (const char* env : {"TEST_SRCDIR", "RUNFILES_DIR"}) {
-    if (const char* dir = std::getenv(env); dir != nullptr) {
-      return absl::StrCat(dir, "/wirestream/", kRelativeDir);
-    }
-  }
-  if (argv0 != nullptr) {
-    const std::string runfiles =
-        absl::StrCat(argv0, ".runfiles/wirestream/", kRelativeDir);
-    if (std::ifstream(runfiles + "/base_stories.txt")) return runfiles;
-  }
-  return kRelativeDir;
+  return DataDir(argv0, kRelativeDir, "base_stories.txt");
 }
 
 absl::StatusOr<EvaluationSet> LoadEvaluationSet(const std::string& dir,
@@ -614,13 +594,13 @@ absl::StatusOr<EvaluationSet> LoadEvaluationSet(const std::string& dir,
   const std::string template_file = dir + "/templates.txt";
   const std::string urgent_file = dir + "/urgents.txt";
   const std::string followup_file = dir + "/followups.txt";
-  absl::StatusOr<std::string> base_text = ReadFile(base_file);
+  absl::StatusOr<std::string> base_text = ReadDataFile(base_file);
   if (!base_text.ok()) return base_text.status();
-  absl::StatusOr<std::string> template_text = ReadFile(template_file);
+  absl::StatusOr<std::string> template_text = ReadDataFile(template_file);
   if (!template_text.ok()) return template_text.status();
-  absl::StatusOr<std::string> urgent_text = ReadFile(urgent_file);
+  absl::StatusOr<std::string> urgent_text = ReadDataFile(urgent_file);
   if (!urgent_text.ok()) return urgent_text.status();
-  absl::StatusOr<std::string> followup_text = ReadFile(followup_file);
+  absl::StatusOr<std::string> followup_text = ReadDataFile(followup_file);
   if (!followup_text.ok()) return followup_text.status();
 
   absl::StatusOr<std::vector<Authored>> base =

@@ -1,9 +1,6 @@
 #include "pipeline/stages/dedup/eval/real_copy_set.h"
 
-#include <cstdlib>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -12,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
+#include "pipeline/stages/dedup/eval/data_files.h"
 #include "pipeline/stages/normalize/normalizer.h"
 #include "wirestream/v1/raw_story.pb.h"
 
@@ -19,14 +17,6 @@ namespace wirestream::stages::dedup {
 namespace {
 
 constexpr char kRelativeDir[] = "pipeline/stages/dedup/testdata/real";
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 absl::Status LineError(const std::string& file, int line,
                        absl::string_view what) {
@@ -84,9 +74,10 @@ absl::StatusOr<std::vector<RawEntry>> ParseStories(const std::string& file,
 }
 
 absl::StatusOr<PairLabel> ParseLabel(absl::string_view text) {
-  if (text == "SAME") return PairLabel::kSame;
-  if (text == "DIFFERENT") return PairLabel::kDifferent;
-  if (text == "UNSURE") return PairLabel::kUnsure;
+  for (PairLabel label :
+       {PairLabel::kSame, PairLabel::kDifferent, PairLabel::kUnsure}) {
+    if (text == PairLabelName(label)) return label;
+  }
   return absl::InvalidArgumentError(
       absl::StrCat("label \"", text, "\" is not SAME, DIFFERENT or UNSURE"));
 }
@@ -121,26 +112,28 @@ std::string Percent(int right, int total) {
 }  // namespace
 
 std::string RealCopyDataDir(const char* argv0) {
-  for (const char* env : {"TEST_SRCDIR", "RUNFILES_DIR"}) {
-    if (const char* dir = std::getenv(env); dir != nullptr) {
-      return absl::StrCat(dir, "/wirestream/", kRelativeDir);
-    }
+  return DataDir(argv0, kRelativeDir, "pairs.tsv");
+}
+
+absl::string_view PairLabelName(PairLabel label) {
+  switch (label) {
+    case PairLabel::kSame:
+      return "SAME";
+    case PairLabel::kDifferent:
+      return "DIFFERENT";
+    case PairLabel::kUnsure:
+      return "UNSURE";
   }
-  if (argv0 != nullptr) {
-    const std::string runfiles =
-        absl::StrCat(argv0, ".runfiles/wirestream/", kRelativeDir);
-    if (std::ifstream(runfiles + "/pairs.tsv")) return runfiles;
-  }
-  return kRelativeDir;
+  return "UNSURE";
 }
 
 absl::StatusOr<RealCopySet> LoadRealCopySet(const std::string& dir,
                                             const std::string& pairs_file) {
   const std::string story_file = dir + "/stories.txt";
   const std::string pair_file = dir + "/" + pairs_file;
-  absl::StatusOr<std::string> story_text = ReadFile(story_file);
+  absl::StatusOr<std::string> story_text = ReadDataFile(story_file);
   if (!story_text.ok()) return story_text.status();
-  absl::StatusOr<std::string> pair_text = ReadFile(pair_file);
+  absl::StatusOr<std::string> pair_text = ReadDataFile(pair_file);
   if (!pair_text.ok()) return pair_text.status();
   absl::StatusOr<std::vector<RawEntry>> entries =
       ParseStories(story_file, *story_text);
@@ -212,14 +205,29 @@ std::string RealCopyReport::ToText(bool with_misjudged) const {
     for (const PairOutcome& o : misjudged) {
       absl::StrAppendFormat(
           &out, "  %s -> %s  labelled %s (%s: %s); given %s by %s, %.2f%s%s\n",
-          o.pair->earlier, o.pair->later,
-          o.pair->label == PairLabel::kSame ? "SAME" : "DIFFERENT",
+          o.pair->earlier, o.pair->later, PairLabelName(o.pair->label),
           o.pair->kind, o.pair->note, v1::DedupKind_Name(o.verdict.kind()),
           o.verdict.method(), o.verdict.similarity(),
           o.verdict.evidence().empty() ? "" : "; ", o.verdict.evidence());
     }
   }
   return out;
+}
+
+absl::StatusOr<PairVerdicts> JudgeRealPair(const RealCopySet& set,
+                                           const std::string& earlier,
+                                           const std::string& later,
+                                           const DeduplicatorConfig& config) {
+  absl::StatusOr<std::unique_ptr<Deduplicator>> dedup =
+      Deduplicator::Create(config);
+  if (!dedup.ok()) return dedup.status();
+  std::vector<StateChange> changes;
+  const RealStory& a = set.stories.at(earlier);
+  const RealStory& b = set.stories.at(later);
+  PairVerdicts verdicts;
+  verdicts.earlier = (*dedup)->Judge(a.story, a.filed, &changes);
+  verdicts.later = (*dedup)->Judge(b.story, b.filed, &changes);
+  return verdicts;
 }
 
 RealCopyReport EvaluateRealCopy(const RealCopySet& set,
@@ -230,16 +238,11 @@ RealCopyReport EvaluateRealCopy(const RealCopySet& set,
       ++report.unsure;
       continue;
     }
-    const RealStory& earlier = set.stories.at(pair.earlier);
-    const RealStory& later = set.stories.at(pair.later);
-    absl::StatusOr<std::unique_ptr<Deduplicator>> dedup =
-        Deduplicator::Create(config);
-    if (!dedup.ok()) return report;
-    std::vector<StateChange> changes;
-    const v1::DedupVerdict first =
-        (*dedup)->Judge(earlier.story, earlier.filed, &changes);
-    v1::DedupVerdict second =
-        (*dedup)->Judge(later.story, later.filed, &changes);
+    absl::StatusOr<PairVerdicts> verdicts =
+        JudgeRealPair(set, pair.earlier, pair.later, config);
+    if (!verdicts.ok()) return report;
+    const v1::DedupVerdict& first = verdicts->earlier;
+    v1::DedupVerdict& second = verdicts->later;
     const bool together = second.cluster_id() == first.cluster_id();
     const bool same = pair.label == PairLabel::kSame;
     const bool right =

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "pipeline/stages/dedup/deduplicator.h"
 #include "wirestream/v1/dedup_verdict.pb.h"
@@ -36,6 +37,9 @@ struct RealStory {
 };
 
 enum class PairLabel { kSame, kDifferent, kUnsure };
+
+// Returns the label as pairs.tsv writes it: "SAME", "DIFFERENT", "UNSURE".
+absl::string_view PairLabelName(PairLabel label);
 
 // A labelled pair: `later` must join `earlier`'s cluster (kSame) or start
 // its own (kDifferent).
@@ -91,6 +95,20 @@ struct RealCopyReport {
   // Returns a plain-text report; with `misjudged`, every wrong pair too.
   std::string ToText(bool misjudged = false) const;
 };
+
+// The verdicts on a pair's two stories.
+struct PairVerdicts {
+  wirestream::v1::DedupVerdict earlier;
+  wirestream::v1::DedupVerdict later;
+};
+
+// Judges the story `earlier`, then `later` (ids in `set`), with a fresh
+// Deduplicator made from `config`. INVALID_ARGUMENT for a config that does
+// not validate.
+absl::StatusOr<PairVerdicts> JudgeRealPair(const RealCopySet& set,
+                                           const std::string& earlier,
+                                           const std::string& later,
+                                           const DeduplicatorConfig& config);
 
 // Judges every labelled pair of `set` with a fresh Deduplicator made from
 // `config` and scores them.

@@ -55,13 +55,10 @@ namespace {
 // Deduplicator and returns the later story's verdict.
 v1::DedupVerdict JudgePair(const RealCopySet& set, const std::string& earlier,
                            const std::string& later) {
-  auto dedup = Deduplicator::Create(DeduplicatorConfig{});
-  EXPECT_TRUE(dedup.ok()) << dedup.status();
-  std::vector<StateChange> changes;
-  const RealStory& a = set.stories.at(earlier);
-  const RealStory& b = set.stories.at(later);
-  (*dedup)->Judge(a.story, a.filed, &changes);
-  return (*dedup)->Judge(b.story, b.filed, &changes);
+  absl::StatusOr<PairVerdicts> verdicts =
+      JudgeRealPair(set, earlier, later, DeduplicatorConfig{});
+  EXPECT_TRUE(verdicts.ok()) << verdicts.status();
+  return verdicts.ok() ? verdicts->later : v1::DedupVerdict();
 }
 
 class RealPairTest : public ::testing::Test {
