@@ -38,8 +38,8 @@ curl -sf "http://127.0.0.1:$alert_port/metrics" >"$TEST_TMPDIR/alert.metrics" ||
   fail "no metrics from the alert stage on port $alert_port"
 grep -q '^wirestream_alerts_total{.*rule="spy-balloon".*} 1$' "$TEST_TMPDIR/alert.metrics" ||
   fail "the alert stage's spy-balloon counter is not 1"
-grep -q '^wirestream_alert_hits_suppressed_total{.*reason="cluster".*} 2$' "$TEST_TMPDIR/alert.metrics" ||
-  fail "the alert stage did not count 2 hits suppressed by cluster"
+grep -q '^wirestream_alert_hits_suppressed_total{.*reason="cluster".*} 3$' "$TEST_TMPDIR/alert.metrics" ||
+  fail "the alert stage did not count 3 hits suppressed by cluster"
 grep -q '^wirestream_alert_hits_suppressed_total{.*reason="kill".*} 1$' "$TEST_TMPDIR/alert.metrics" ||
   fail "the alert stage did not count 1 hit suppressed by a kill"
 
@@ -72,16 +72,18 @@ wait "$pid" || status=$?
 grep -q "demo: interrupted; stopping the stages" "$err" || fail "no word of the interruption"
 [[ $(grep -c ": stopped cleanly" "$err") -eq 4 ]] || fail "not every stage stopped cleanly"
 
-# 24 samples, 2 demo stories and a broken payload, then 2 follow-ups.
+# 24 samples, 9 demo stories (one in each of it, pt, ru, ar, zh, ja and
+# ko) and a broken payload, then 3 follow-ups.
 # Verdicts: the re-send is a DUPLICATE and the rewrite a NEAR_DUPLICATE of
-# the spy balloon story; the AP storm writethru and the Reuters correction
+# the spy balloon story, and the edited Xinhua re-send a NEAR_DUPLICATE of
+# the Chinese hotline story; the AP storm writethru and the Reuters correction
 # are UPDATEs; five kills (the AP storm kill and the lead it killed, the
 # Reuters kill, the withheld and the canceled story).
 samples=$(ls pipeline/stages/normalize/testdata/stories | wc -l)
 [[ $samples -eq 24 ]] || fail "the counts below assume 24 samples, not $samples"
-grep -q "^demo: verdicts: DUPLICATE 1, KILL 5, NEAR_DUPLICATE 1, NEW 19, UPDATE 2$" "$err" ||
+grep -q "^demo: verdicts: DUPLICATE 1, KILL 5, NEAR_DUPLICATE 2, NEW 26, UPDATE 2$" "$err" ||
   fail "verdicts: $(grep 'demo: verdicts' "$err")"
-grep -q "^demo: 29 raw stories in; 28 enriched, 5 alerts, 1 dead-lettered$" "$err" ||
+grep -q "^demo: 37 raw stories in; 36 enriched, 7 alerts, 1 dead-lettered$" "$err" ||
   fail "summary: $(grep 'raw stories in' "$err")"
 
 # The live view: the balloon story's cluster, its alert once, the repeats
@@ -97,13 +99,23 @@ grep -q "^story  NEAR_DUPLICATE  *cluster $cluster  U.S. military follows Chines
   fail "the repeats' spy-balloon hits are not suppressed"
 grep -q "topics: \*politics 1.00, defence 0.86, international relations 0.82 | countries: US CN CA | focus US" "$out" ||
   fail "the balloon story's topics and countries"
-[[ $(grep -c "^ALERT" "$out") -eq 5 ]] || fail "want 5 alerts"
+[[ $(grep -c "^ALERT" "$out") -eq 7 ]] || fail "want 7 alerts"
 [[ $(grep -c "^ALERT  critical spy-balloon  Pentagon tracks suspected Chinese spy balloon over Montana (al-[0-9a-f]\{16\})$" "$out") -eq 1 ]] ||
   fail "the spy balloon alert, once"
 grep -q "^ALERT  warning  hotline  Moscow and Washington test crisis hotline after drone incident" "$out" ||
   fail "the hotline alert"
+# Rules in other scripts: the Chinese hotline story alerts once, its edited
+# re-send joins its cluster and is suppressed; the Japanese quake alerts.
+zh_cluster=$(sed -n 's/^story  NEW  *cluster \([0-9a-f]*\)  中美两军启用热线就南海空中事件通话$/\1/p' "$out")
+[[ -n "$zh_cluster" ]] || fail "the Chinese hotline story is missing"
+grep -q "^story  NEAR_DUPLICATE  *cluster $zh_cluster  中美两军启用直通热线就南海空中事件通话$" "$out" ||
+  fail "the edited Xinhua re-send is not a NEAR_DUPLICATE in cluster $zh_cluster"
+[[ $(grep -c "^ALERT  warning  hotline  中美两军启用热线就南海空中事件通话 (al-[0-9a-f]\{16\})$" "$out") -eq 1 ]] ||
+  fail "the Chinese hotline alert, once"
+grep -q "^ALERT  critical earthquake  北海道東部で震度5強の地震 津波の心配なし (al-[0-9a-f]\{16\})$" "$out" ||
+  fail "the Japanese earthquake alert"
 grep -q "rule storm-damage suppressed: the story is a kill (dedup verdict KILL)" "$out" ||
   fail "the killed storm lead alerted"
 grep -q "^dead letter from normalize: DEAD_LETTER_REASON_UNKNOWN_FORMAT: payload is binary" "$out" ||
   fail "the broken payload was not dead-lettered"
-echo "demo: 28 stories enriched, 5 alerts, 1 dead letter, clean exit on Ctrl-C"
+echo "demo: 36 stories enriched, 7 alerts, 1 dead letter, clean exit on Ctrl-C"
