@@ -209,7 +209,11 @@ void WordSegmenter::SegmentAscii(absl::string_view run, size_t offset,
     const WordSpan word{offset + start, i - start,
                         cls(i - 1) == AsciiClass::kDigit};
     if (apostrophe) {
-      AppendSplittingElision(run.data() - offset, word, words);
+      // The whole text up to the run's end (a text may hold NUL bytes, so
+      // never measure it with strlen).
+      AppendSplittingElision(
+          absl::string_view(run.data() - offset, offset + run.size()), word,
+          words);
     } else {
       words.push_back(word);
     }
@@ -235,7 +239,9 @@ void WordSegmenter::SegmentIcu(absl::string_view run, size_t offset,
     const WordSpan word{
         offset + static_cast<size_t>(begin), static_cast<size_t>(end - begin),
         rule >= UBRK_WORD_NUMBER && rule < UBRK_WORD_NUMBER_LIMIT};
-    AppendSplittingElision(run.data() - offset, word, words);
+    AppendSplittingElision(
+        absl::string_view(run.data() - offset, offset + run.size()), word,
+        words);
   }
   // Detach the text before closing it.
   ubrk_setText(icu_->words, nullptr, 0, &status);

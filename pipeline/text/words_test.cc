@@ -30,6 +30,16 @@ std::vector<std::string> Words(absl::string_view text) {
   return out;
 }
 
+// Regression: the elision rule once measured the text with strlen, so a
+// NUL byte before an elided article read past the shortened text.
+TEST(WordSegmenterTest, NulBytesBeforeAnElision) {
+  const std::string ascii("a\0b l'eau", 9);
+  EXPECT_THAT(Words(ascii), ElementsAre("a", "b", "l'", "eau"));
+  const std::string icu("\0\xC3\xA9t\xC3\xA9 l'\xC3\xA9t\xC3\xA9", 14);
+  EXPECT_THAT(Words(icu),
+              ElementsAre("\xC3\xA9t\xC3\xA9", "l'", "\xC3\xA9t\xC3\xA9"));
+}
+
 TEST(WordSegmenterTest, English) {
   EXPECT_THAT(Words("The U.S. economy's 3rd-quarter growth beat forecasts, "
                     "Acme Corp <ACME.N> said on Tuesday."),
