@@ -51,6 +51,21 @@ absl::Status ErrorAt(absl::string_view query, int offset,
       absl::StrCat(Where(query, offset), ": ", what));
 }
 
+// True when `word` starts with a Chinese or Japanese character or a Hangul
+// syllable: a character that is a syllable or a morpheme, not a letter.
+bool IsSyllabic(absl::string_view word) {
+  utf8proc_int32_t cp = 0;
+  if (utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(word.data()),
+                       static_cast<utf8proc_ssize_t>(word.size()), &cp) <= 0) {
+    return false;
+  }
+  return (cp >= 0x3040 && cp <= 0x30FF) ||  // Hiragana, Katakana
+         (cp >= 0x3400 && cp <= 0x9FFF) ||  // CJK Unified Ideographs
+         (cp >= 0xAC00 && cp <= 0xD7A3) ||  // Hangul syllables
+         (cp >= 0xF900 && cp <= 0xFAFF) ||  // CJK Compatibility
+         (cp >= 0x20000 && cp <= 0x2FA1F);  // CJK Extensions B..
+}
+
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
          c == '\v';
@@ -419,15 +434,18 @@ class Parser {
                                        term.text));
       }
       const std::string& word = exact_case_ ? last.exact : last.folded;
-      if (CodePointCount(word) < kMinPrefixChars) {
+      const int fewest =
+          IsSyllabic(word) ? kMinPrefixSyllables : kMinPrefixChars;
+      if (CodePointCount(word) < fewest) {
         return ErrorAt(q_, l.offset,
                        absl::StrFormat("'%s' is too short: a wildcard needs "
                                        "at least %d letters before '*'",
-                                       term.text, kMinPrefixChars));
+                                       term.text, fewest));
       }
     }
     for (Token& t : tokens) {
       term.words.push_back(std::move(exact_case_ ? t.exact : t.folded));
+      term.written.push_back(std::move(t.exact));
     }
     return term;
   }

@@ -22,8 +22,9 @@
 //                                        "(military OR pentagon)", false);
 //
 // Terms are split into words by Tokenize (text.h), so a hyphenated or
-// dotted term is a phrase ("anti-drone" = "anti drone") and a possessive is
-// dropped ("Biden's" = biden). Pure functions; thread-safe.
+// dotted term is a phrase ("anti-drone" = "anti drone"), a possessive is
+// dropped ("Biden's" = biden) and a Chinese or Japanese term is cut by
+// dictionary ("中国日本" = "中国 日本"). Pure functions; thread-safe.
 #ifndef WIRESTREAM_PIPELINE_STAGES_ALERT_QUERY_H_
 #define WIRESTREAM_PIPELINE_STAGES_ALERT_QUERY_H_
 
@@ -41,8 +42,12 @@ struct QueryTerm {
   std::string text;
   // True when written in quotes.
   bool quoted = false;
-  // Its words, folded (case-insensitive rules) or as written (exact case).
+  // Its words, folded the generic way (case-insensitive rules; FoldWord
+  // gives the other languages' forms from `written`) or as written (exact
+  // case).
   std::vector<std::string> words;
+  // Its words as written (’ as '), one for each of `words`.
+  std::vector<std::string> written;
   // True when the last word is a prefix (written with a trailing '*').
   bool prefix = false;
 };
@@ -67,8 +72,11 @@ struct Query {
 
 // The largest distance NEAR/n accepts.
 inline constexpr int kMaxNearDistance = 1000;
-// The fewest characters a wildcard's prefix may have.
+// The fewest characters a wildcard's prefix may have; in scripts whose
+// characters are syllables or morphemes (Chinese, Japanese, Korean), the
+// fewest is kMinPrefixSyllables.
 inline constexpr int kMinPrefixChars = 3;
+inline constexpr int kMinPrefixSyllables = 2;
 
 // Returns the parsed query, or INVALID_ARGUMENT saying what is wrong and
 // where, e.g. "column 14: ')' has no matching '('" ("line 2, column 3: ..."

@@ -156,8 +156,9 @@ RuleSet::RuleSet(RulesConfig config)
     : config_(std::move(config)), generation_(next_generation.fetch_add(1)) {}
 
 RuleSet::~RuleSet() {
-  if (folded_db_ != nullptr) hs_free_database(folded_db_);
-  if (exact_db_ != nullptr) hs_free_database(exact_db_);
+  for (Database& db : databases_) {
+    if (db.hs != nullptr) hs_free_database(db.hs);
+  }
 }
 
 absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Create(
@@ -180,9 +181,19 @@ absl::Status RuleSet::Compile() {
         absl::StrFormat("%srule \"%s\": %s", where, rule.id, what));
   };
 
+  if (absl::Status ready = TokenizerStatus(); !ready.ok()) return ready;
+
+  // The databases being built: one per folding, then the exact one; in
+  // each, literal text -> index.
+  constexpr int kExact = kFoldingCount;
+  std::vector<Database> built(kFoldingCount + 1);
+  std::vector<absl::flat_hash_map<std::string, int>> literal_ids(kFoldingCount +
+                                                                 1);
+  // A pattern is a term's literals under every folding (or its exact
+  // literal), and whether it is a whole word.
+  absl::flat_hash_map<std::string, int> pattern_ids;
   absl::flat_hash_set<std::string> ids;
-  absl::flat_hash_map<std::pair<std::string, bool>, int> literal_ids;
-  absl::flat_hash_map<std::tuple<std::string, bool, bool>, int> pattern_ids;
+  std::vector<std::string> texts;
   for (size_t r = 0; r < config_.rules.size(); ++r) {
     const AlertRule& rule = config_.rules[r];
     if (rule.id.empty()) {
@@ -206,23 +217,35 @@ absl::Status RuleSet::Compile() {
       // the last word must end there is checked after the scan. (A
       // trailing space on every literal would weaken the matcher's
       // buckets, which hash literals' last bytes.)
-      std::string literal = absl::StrCat(" ", absl::StrJoin(term.words, " "));
-      auto [lit, new_literal] =
-          literal_ids.emplace(std::make_pair(literal, rule.exact_case),
-                              static_cast<int>(literals_.size()));
-      if (new_literal) {
-        literals_.push_back({literal, rule.exact_case, {}});
+      texts.clear();
+      texts.push_back(absl::StrCat(" ", absl::StrJoin(term.words, " ")));
+      if (!rule.exact_case) {
+        for (int f = 1; f < kFoldingCount; ++f) {
+          std::string text;
+          for (const std::string& w : term.written) {
+            absl::StrAppend(&text, " ", FoldWord(w, static_cast<Folding>(f)));
+          }
+          texts.push_back(std::move(text));
+        }
       }
-      auto [it, inserted] = pattern_ids.emplace(
-          std::make_tuple(literal, rule.exact_case, !term.prefix),
-          static_cast<int>(patterns_.size()));
+      const std::string key =
+          absl::StrCat(rule.exact_case ? "e" : "f", term.prefix ? "*" : "",
+                       absl::StrJoin(texts, "\n"));
+      auto [it, inserted] =
+          pattern_ids.emplace(key, static_cast<int>(patterns_.size()));
+      const int p = it->second;
       if (inserted) {
         patterns_.push_back(
-            {lit->second, static_cast<int>(term.words.size()), !term.prefix});
-        literals_[lit->second].patterns.push_back(it->second);
+            {static_cast<int>(term.words.size()), !term.prefix});
         pattern_rules_.emplace_back();
+        for (size_t t = 0; t < texts.size(); ++t) {
+          const int d = rule.exact_case ? kExact : static_cast<int>(t);
+          auto [lit, new_literal] = literal_ids[d].emplace(
+              texts[t], static_cast<int>(built[d].literals.size()));
+          if (new_literal) built[d].literals.push_back({texts[t], {}});
+          built[d].literals[lit->second].patterns.push_back(p);
+        }
       }
-      const int p = it->second;
       if (pattern_rules_[p].empty() ||
           pattern_rules_[p].back() != static_cast<int>(r)) {
         pattern_rules_[p].push_back(static_cast<int>(r));
@@ -233,36 +256,49 @@ absl::Status RuleSet::Compile() {
     queries_.push_back(*std::move(query));
   }
 
-  for (bool exact : {false, true}) {
-    std::vector<const char*> texts;
-    std::vector<size_t> lengths;
-    std::vector<unsigned> flags;
-    std::vector<unsigned> ids;
-    for (size_t l = 0; l < literals_.size(); ++l) {
-      if (literals_[l].exact != exact) continue;
-      texts.push_back(literals_[l].text.data());
-      lengths.push_back(literals_[l].text.size());
-      flags.push_back(0);
-      ids.push_back(static_cast<unsigned>(l));
+  // The generic folding's database serves every folding whose literals are
+  // the same (all of them when no term has a letter they fold apart).
+  for (int d = 0; d <= kExact; ++d) {
+    if (built[d].literals.empty()) continue;
+    if (d > 0 && d < kExact && folded_db_[0] >= 0 &&
+        built[d].literals == databases_[folded_db_[0]].literals) {
+      folded_db_[d] = folded_db_[0];
+      continue;
     }
-    if (texts.empty()) continue;
-    hs_database_t* db = nullptr;
-    hs_compile_error_t* error = nullptr;
-    if (hs_compile_lit_multi(texts.data(), flags.data(), ids.data(),
-                             lengths.data(),
-                             static_cast<unsigned>(texts.size()), HS_MODE_BLOCK,
-                             nullptr, &db, &error) != HS_SUCCESS) {
-      std::string message = error != nullptr && error->message != nullptr
-                                ? error->message
-                                : "unknown error";
-      const int bad = error != nullptr ? error->expression : -1;
-      if (error != nullptr) hs_free_compile_error(error);
-      return absl::InternalError(absl::StrFormat(
-          "%s: the term database could not be compiled: %s (term '%s')",
-          config_.origin, message,
-          bad >= 0 ? literals_[ids[bad]].text : std::string("?")));
-    }
-    (exact ? exact_db_ : folded_db_) = db;
+    absl::Status compiled = CompileDatabase(&built[d]);
+    if (!compiled.ok()) return compiled;
+    (d == kExact ? exact_db_ : folded_db_[d]) =
+        static_cast<int>(databases_.size());
+    databases_.push_back(std::move(built[d]));
+    built[d].hs = nullptr;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RuleSet::CompileDatabase(Database* db) const {
+  std::vector<const char*> texts;
+  std::vector<size_t> lengths;
+  std::vector<unsigned> flags(db->literals.size(), 0);
+  std::vector<unsigned> ids;
+  for (size_t l = 0; l < db->literals.size(); ++l) {
+    texts.push_back(db->literals[l].text.data());
+    lengths.push_back(db->literals[l].text.size());
+    ids.push_back(static_cast<unsigned>(l));
+  }
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_lit_multi(texts.data(), flags.data(), ids.data(),
+                           lengths.data(), static_cast<unsigned>(texts.size()),
+                           HS_MODE_BLOCK, nullptr, &db->hs,
+                           &error) != HS_SUCCESS) {
+    std::string message = error != nullptr && error->message != nullptr
+                              ? error->message
+                              : "unknown error";
+    const int bad = error != nullptr ? error->expression : -1;
+    if (error != nullptr) hs_free_compile_error(error);
+    return absl::InternalError(absl::StrFormat(
+        "%s: the term database could not be compiled: %s (term '%s')",
+        config_.origin, message,
+        bad >= 0 ? db->literals[bad].text : std::string("?")));
   }
   return absl::OkStatus();
 }
@@ -298,9 +334,8 @@ struct RuleSet::EvalContext {
 
 absl::Status RuleSet::PrepareScratch(MatchScratch* s) const {
   if (s->prepared_for_ == generation_) return absl::OkStatus();
-  for (hs_database_t* db : {folded_db_, exact_db_}) {
-    if (db == nullptr) continue;
-    if (hs_alloc_scratch(db, &s->hs_) != HS_SUCCESS) {
+  for (const Database& db : databases_) {
+    if (hs_alloc_scratch(db.hs, &s->hs_) != HS_SUCCESS) {
       return absl::ResourceExhaustedError("could not allocate match scratch");
     }
   }
@@ -314,26 +349,28 @@ absl::Status RuleSet::PrepareScratch(MatchScratch* s) const {
   return absl::OkStatus();
 }
 
-void RuleSet::Scan(MatchScratch* s) const {
+void RuleSet::Scan(Folding folding, MatchScratch* s) const {
   s->raw_hits_.clear();
   ScanContext ctx{&s->raw_hits_};
   struct Line {
-    hs_database_t* db;
+    int db;
     const std::string* text;
     const std::vector<int32_t>* starts;
   };
   for (const Line& line :
-       {Line{folded_db_, &s->folded_line_, &s->folded_starts_},
+       {Line{folded_db_[static_cast<int>(folding)], &s->folded_line_,
+             &s->folded_starts_},
         Line{exact_db_, &s->exact_line_, &s->exact_starts_}}) {
-    if (line.db == nullptr || line.starts->empty()) continue;
+    if (line.db < 0 || line.starts->empty()) continue;
+    const Database& db = databases_[line.db];
     const size_t before = s->raw_hits_.size();
-    hs_scan(line.db, line.text->data(),
+    hs_scan(db.hs, line.text->data(),
             static_cast<unsigned int>(line.text->size()), 0, s->hs_, OnMatch,
             &ctx);
     // Turn each match's end into the token range it covers.
     for (size_t i = before; i < s->raw_hits_.size(); ++i) {
       const auto [l, end] = s->raw_hits_[i];
-      const Literal& literal = literals_[l];
+      const Literal& literal = db.literals[l];
       // The literal starts with the space before its first word.
       const int32_t word_start =
           static_cast<int32_t>(end - literal.text.size()) + 1;
@@ -449,9 +486,10 @@ std::vector<RuleMatch> RuleSet::Match(const EnrichedStory& story,
 
   // 1. Words of the headline, then of each paragraph.
   const wirestream::v1::Story& st = story.story();
-  const bool with_exact = exact_db_ != nullptr;
+  const bool with_exact = exact_db_ >= 0;
+  const Folding folding = FoldingForLanguage(st.language());
   s->tokens_.clear();
-  TokenizeAppend(st.headline(), 0, with_exact, &s->tokens_);
+  TokenizeAppend(st.headline(), 0, with_exact, folding, &s->tokens_);
   s->headline_tokens_ = static_cast<int32_t>(s->tokens_.size());
   std::vector<bool>& break_before = s->break_before_;
   break_before.assign(s->tokens_.size(), false);
@@ -461,7 +499,7 @@ std::vector<RuleMatch> RuleSet::Match(const EnrichedStory& story,
     const int32_t base = static_cast<int32_t>(s->body_.size());
     s->body_.append(st.paragraphs(i));
     const size_t first = s->tokens_.size();
-    TokenizeAppend(st.paragraphs(i), base, with_exact, &s->tokens_);
+    TokenizeAppend(st.paragraphs(i), base, with_exact, folding, &s->tokens_);
     // A break before each paragraph's first word keeps phrases inside
     // paragraphs and off the headline.
     break_before.resize(s->tokens_.size(), false);
@@ -474,13 +512,13 @@ std::vector<RuleMatch> RuleSet::Match(const EnrichedStory& story,
       s->tokens_, break_before,
       [](const Token& t) -> const std::string& { return t.folded; },
       &s->folded_line_, &s->folded_starts_);
-  if (exact_db_ != nullptr) {
+  if (with_exact) {
     BuildLine(
         s->tokens_, break_before,
         [](const Token& t) -> const std::string& { return t.exact; },
         &s->exact_line_, &s->exact_starts_);
   }
-  Scan(s);
+  Scan(folding, s);
 
   // 3. Candidate rules: those with a term found.
   if (++s->stamp_ == 0) {

@@ -11,13 +11,16 @@
 //
 // How a story is matched (README.md, "Matching"):
 //   1. the headline and the body (paragraphs joined by "\n\n") are split
-//      into words (text.h) and written out as one line of folded words
-//      separated by single spaces, and, when some rule is exact-case, one
-//      line of words as written;
+//      into words (text.h) and written out as one line of words folded by
+//      the rules of the story's language (Folding), separated by single
+//      spaces, and, when some rule is exact-case, one line of words as
+//      written;
 //   2. one Hyperscan literal database per line holds every distinct term
-//      of every rule (" spy balloon"; " balloon" also serves balloon*): a
-//      single scan reports every occurrence, and a check that the next
-//      character is a space tells whole words from prefixes;
+//      of every rule (" spy balloon"; " balloon" also serves balloon*),
+//      folded the same way as the line (a database for each folding
+//      whose terms differ from the generic ones): a single scan reports
+//      every occurrence, and a check that the next character is a space
+//      tells whole words from prefixes;
 //   3. only rules with at least one term found are candidates: their
 //      filters are checked, then their query is evaluated over the
 //      occurrences (AND/OR/NOT, NEAR/n by word positions).
@@ -149,14 +152,23 @@ class RuleSet {
   // exact line.
   struct Literal {
     std::string text;
-    bool exact = false;
-    // The patterns spelled this way (a word and its wildcard share one).
+    // The patterns spelled this way in its database (a word and its
+    // wildcard share one).
     std::vector<int> patterns;
+    bool operator==(const Literal& o) const {
+      return text == o.text && patterns == o.patterns;
+    }
   };
-  // A term as matched: a literal, and whether its last word must end where
-  // the literal ends (false for wildcards).
+  // One Hyperscan database: the literals of the folded line under one
+  // folding (several foldings share a database when their literals are the
+  // same), or of the exact line.
+  struct Database {
+    hs_database* hs = nullptr;
+    std::vector<Literal> literals;
+  };
+  // A term as matched: its number of words, and whether its last word must
+  // end where its literal ends (false for wildcards).
   struct Pattern {
-    int literal = 0;
     int words = 0;
     bool whole_word = true;
   };
@@ -165,8 +177,9 @@ class RuleSet {
 
   explicit RuleSet(RulesConfig config);
   absl::Status Compile();
+  absl::Status CompileDatabase(Database* db) const;
   absl::Status PrepareScratch(MatchScratch* scratch) const;
-  void Scan(MatchScratch* s) const;
+  void Scan(Folding folding, MatchScratch* s) const;
   bool Eval(const QueryNode& node, const EvalContext& ctx,
             std::vector<Witness>* out) const;
   void CollectOperand(const QueryNode& node, const EvalContext& ctx,
@@ -176,12 +189,16 @@ class RuleSet {
   std::vector<Query> queries_;
   // By rule, by term: the term's pattern.
   std::vector<std::vector<int>> term_patterns_;
-  std::vector<Literal> literals_;
   std::vector<Pattern> patterns_;
   // By pattern: the rules using it (each once).
   std::vector<std::vector<int>> pattern_rules_;
-  hs_database* folded_db_ = nullptr;
-  hs_database* exact_db_ = nullptr;
+  std::vector<Database> databases_;
+  // By folding: the index in databases_ of the folded line's database, or
+  // -1 when no rule folds.
+  int folded_db_[kFoldingCount] = {-1, -1, -1, -1};
+  // The index in databases_ of the exact line's database, or -1 when no
+  // rule is exact-case.
+  int exact_db_ = -1;
   uint64_t generation_ = 0;
 };
 

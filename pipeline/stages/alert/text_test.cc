@@ -105,9 +105,13 @@ TEST(TokenizeTest, DecomposedAccentsStayInTheWord) {
   EXPECT_THAT(Spans("Ele\xCC\x81vation"), ElementsAre("0,11"));
 }
 
-TEST(TokenizeTest, IdeographsAreWordsOfTheirOwn) {
-  EXPECT_THAT(Folded("北京市 news"), ElementsAre("北", "京", "市", "news"));
-  EXPECT_THAT(Spans("北京"), ElementsAre("0,3", "3,6"));
+TEST(TokenizeTest, ChineseAndJapaneseAreCutIntoDictionaryWords) {
+  EXPECT_THAT(Folded("中国和日本 news"),
+              ElementsAre("中国", "和", "日本", "news"));
+  EXPECT_THAT(Spans("中国和日本"), ElementsAre("0,6", "6,9", "9,15"));
+  EXPECT_THAT(Folded("北京市"), ElementsAre("北京市"));
+  EXPECT_THAT(Folded("東京都でガス漏れ"),
+              ElementsAre("東京", "都", "で", "ガス", "漏れ"));
 }
 
 TEST(TokenizeTest, InvalidUtf8SeparatesWords) {
