@@ -10,6 +10,8 @@
 
 namespace wirestream::classify {
 
+std::vector<std::string> DefaultTopicLanguages() { return {"en"}; }
+
 absl::StatusOr<std::unique_ptr<Classifier>> Classifier::Create(
     const ClassifierConfig& config) {
   if (!(config.topic_threshold > 0 && config.topic_threshold <= 1)) {
@@ -41,8 +43,32 @@ absl::StatusOr<std::unique_ptr<Classifier>> Classifier::Create(
   c->tagger_ = std::make_unique<CountryTagger>(c->gazetteer_.get());
   c->topic_options_.threshold = config.topic_threshold;
   c->topic_options_.max_evidence = config.max_topic_evidence;
-  c->topic_languages_ = config.topic_languages;
+  for (const std::string& language : config.topic_languages) {
+    if (language == "en") {
+      c->english_topics_ = true;
+      continue;
+    }
+    auto it = data.language_topics.find(language);
+    if (it == data.language_topics.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "topic_languages lists ", language,
+          ", which has no topic model (model_", language, ".tsv)"));
+    }
+    absl::StatusOr<std::unique_ptr<TopicModel>> model =
+        TopicModel::Create(data.taxonomy_tsv, it->second.lexicon_tsv,
+                           it->second.model_tsv, language);
+    if (!model.ok()) return model.status();
+    c->language_topics_[language] = *std::move(model);
+  }
   return c;
+}
+
+const TopicModel* Classifier::TopicModelFor(absl::string_view language) const {
+  if (language.empty() || language == "en") {
+    return english_topics_ ? topics_.get() : nullptr;
+  }
+  auto it = language_topics_.find(language);
+  return it == language_topics_.end() ? nullptr : it->second.get();
 }
 
 void Classifier::Classify(const wirestream::v1::Story& story,
@@ -51,14 +77,15 @@ void Classifier::Classify(const wirestream::v1::Story& story,
   out->clear_topics();
   out->clear_topics_unavailable();
   const std::string language = text::PrimaryLanguage(story.language());
-  if (!language.empty() &&
-      std::find(topic_languages_.begin(), topic_languages_.end(), language) ==
-          topic_languages_.end()) {
+  // A story whose language is not known is read as English.
+  const TopicModel* model =
+      language.empty() ? topics_.get() : TopicModelFor(language);
+  if (model == nullptr) {
     out->set_topics_unavailable(
         absl::StrCat("no topic model for language ", language));
   } else {
-    for (auto& t :
-         topics_->Classify(ExtractTopicFeatures(text), topic_options_)) {
+    for (auto& t : model->Classify(
+             ExtractTopicFeatures(text, model->language()), topic_options_)) {
       *out->add_topics() = std::move(t);
     }
   }

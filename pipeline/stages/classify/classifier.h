@@ -15,6 +15,7 @@
 #ifndef WIRESTREAM_PIPELINE_STAGES_CLASSIFY_CLASSIFIER_H_
 #define WIRESTREAM_PIPELINE_STAGES_CLASSIFY_CLASSIFIER_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,10 @@
 
 namespace wirestream::classify {
 
+// Returns the languages scored by default: English and every language
+// whose topic model met the usable bar (LANGUAGES.md).
+std::vector<std::string> DefaultTopicLanguages();
+
 struct ClassifierConfig {
   // Directory holding the data files (see data/README.md); empty: the
   // copy compiled into the binary.
@@ -40,18 +45,22 @@ struct ClassifierConfig {
   float topic_threshold = 0.3f;
   // Evidence terms per topic.
   int max_topic_evidence = 5;
-  // Languages (primary subtags) the topic model was trained for. A story
-  // in another language gets no topics and says why
+  // Languages (primary subtags) whose topic model is used: "en" (the
+  // English model, data/model.tsv) and languages with a model_<lang>.tsv.
+  // A story in another language gets no topics and says why
   // (EnrichedStory.topics_unavailable); countries are tagged in every
-  // language. A story without a language, or "und", is scored.
-  std::vector<std::string> topic_languages = {"en"};
+  // language. A story without a language, or "und", is scored by the
+  // English model. The default lists the languages whose model met the
+  // usable bar on real copy (LANGUAGES.md).
+  std::vector<std::string> topic_languages = DefaultTopicLanguages();
 };
 
 class Classifier {
  public:
   // Returns a classifier built from `config`, or the error that makes the
   // configuration unusable: NOT_FOUND for a missing data file,
-  // INVALID_ARGUMENT for malformed data or an out-of-range threshold.
+  // INVALID_ARGUMENT for malformed data, an out-of-range threshold or a
+  // topic language without a model.
   static absl::StatusOr<std::unique_ptr<Classifier>> Create(
       const ClassifierConfig& config);
 
@@ -61,7 +70,11 @@ class Classifier {
   void Classify(const wirestream::v1::Story& story,
                 wirestream::v1::EnrichedStory* out) const;
 
+  // The English topic model (every model shares its taxonomy).
   const TopicModel& topic_model() const { return *topics_; }
+  // The topic model used for `language` (primary subtag; "" or "en":
+  // English), or null when that language gets no topics.
+  const TopicModel* TopicModelFor(absl::string_view language) const;
   const Gazetteer& gazetteer() const { return *gazetteer_; }
 
  private:
@@ -69,9 +82,13 @@ class Classifier {
 
   std::unique_ptr<Gazetteer> gazetteer_;
   std::unique_ptr<TopicModel> topics_;
+  // Other languages' models, by primary subtag (only those in
+  // topic_languages).
+  std::map<std::string, std::unique_ptr<TopicModel>, std::less<>>
+      language_topics_;
   std::unique_ptr<CountryTagger> tagger_;
   TopicOptions topic_options_;
-  std::vector<std::string> topic_languages_;
+  bool english_topics_ = false;
 };
 
 }  // namespace wirestream::classify

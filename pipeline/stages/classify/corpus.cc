@@ -59,6 +59,15 @@ absl::StatusOr<std::vector<LabelledStory>> ParseCorpus(
       }
     } else if (!in_body && key == "focus") {
       current.focus = value == "-" ? "" : std::string(value);
+    } else if (!in_body && key == "set") {
+      if (value != "dev" && value != "heldout") {
+        return error(
+            line_number,
+            absl::StrCat("set must be dev or heldout, not \"", value, "\""));
+      }
+      current.set = std::string(value);
+    } else if (!in_body && key == "language") {
+      current.story.set_language(std::string(value));
     } else if (!in_body && key == "dateline") {
       current.story.mutable_dateline()->set_place(std::string(value));
     } else if (!in_body && absl::StartsWith(key, "expect-")) {
@@ -75,6 +84,18 @@ absl::StatusOr<std::vector<LabelledStory>> ParseCorpus(
   absl::Status s = finish();
   if (!s.ok()) return s;
   return out;
+}
+
+std::string CorpusLanguage(absl::string_view file_name) {
+  const size_t slash = file_name.find_last_of('/');
+  if (slash != absl::string_view::npos) file_name.remove_prefix(slash + 1);
+  if (!absl::ConsumeSuffix(&file_name, ".txt")) return "";
+  for (absl::string_view prefix : {"real_", "wire_", "train_"}) {
+    if (absl::ConsumePrefix(&file_name, prefix)) {
+      return std::string(file_name);
+    }
+  }
+  return "";
 }
 
 }  // namespace wirestream::classify

@@ -9,11 +9,15 @@
 //   countries: UA RU
 //   focus: UA
 //   dateline: KYIV, Ukraine
+//   set: heldout
 //   headline: Russian drones strike Kyiv power plant
 //   Russia launched dozens of drones ...
 //   ---
 //
-// The first topic is the story's primary topic. Pure functions.
+// The first topic is the story's primary topic. `set:` (dev or heldout)
+// says which half of a real-copy file a story is in: dev stories may be
+// read and tuned on, held-out ones are scored only. `language:` sets the
+// story's language tag. Pure functions.
 #ifndef WIRESTREAM_PIPELINE_STAGES_CLASSIFY_CORPUS_H_
 #define WIRESTREAM_PIPELINE_STAGES_CLASSIFY_CORPUS_H_
 
@@ -36,6 +40,8 @@ struct LabelledStory {
   bool has_countries = false;
   std::vector<std::string> countries;
   std::string focus;
+  // "dev", "heldout", or "" when the record has no "set:" line.
+  std::string set;
   // Other "expect-…: value" header lines (golden test expectations), by
   // key without the "expect-" prefix.
   std::map<std::string, std::string> expectations;
@@ -43,10 +49,15 @@ struct LabelledStory {
 };
 
 // Returns the stories in `contents`, or INVALID_ARGUMENT naming
-// `file_name` and the line of an unknown header or a record without id,
-// topics or headline.
+// `file_name` and the line of an unknown header, a "set:" other than dev
+// or heldout, or a record without id, topics or headline.
 absl::StatusOr<std::vector<LabelledStory>> ParseCorpus(
     absl::string_view contents, absl::string_view file_name);
+
+// Returns the language a corpus file is written in by its name:
+// "fr" for real_fr.txt, wire_fr.txt or train_fr.txt (any directory), ""
+// for English files (train.txt, eval.txt).
+std::string CorpusLanguage(absl::string_view file_name);
 
 }  // namespace wirestream::classify
 

@@ -36,8 +36,15 @@ constexpr double kOneVsRestWeight = 4.0;
 
 absl::StatusOr<std::unique_ptr<TopicModel>> TopicModel::Create(
     absl::string_view taxonomy_tsv, absl::string_view lexicon_tsv,
-    absl::string_view model_tsv) {
+    absl::string_view model_tsv, absl::string_view language) {
   auto m = std::unique_ptr<TopicModel>(new TopicModel());
+  m->language_ = UsesAsciiTokens(language) ? "" : std::string(language);
+  const std::string lexicon_file =
+      m->language_.empty() ? "lexicon.tsv"
+                           : absl::StrCat("lexicon_", m->language_, ".tsv");
+  const std::string model_file =
+      m->language_.empty() ? "model.tsv"
+                           : absl::StrCat("model_", m->language_, ".tsv");
   int n = 0;
   std::vector<std::string> tops;
   for (absl::string_view line : absl::StrSplit(taxonomy_tsv, '\n')) {
@@ -79,16 +86,16 @@ absl::StatusOr<std::unique_ptr<TopicModel>> TopicModel::Create(
     line = absl::StripTrailingAsciiWhitespace(line);
     if (line.empty() || line[0] == '#') continue;
     std::vector<std::string> c = absl::StrSplit(line, '\t');
-    if (c.size() < 3) return LineError("lexicon.tsv", n, "expected 3 columns");
+    if (c.size() < 3) return LineError(lexicon_file, n, "expected 3 columns");
     int topic = m->TopicIndex(c[0]);
-    if (topic < 0) return LineError("lexicon.tsv", n, "unknown topic " + c[0]);
+    if (topic < 0) return LineError(lexicon_file, n, "unknown topic " + c[0]);
     float weight;
     if (!absl::SimpleAtof(c[1], &weight)) {
-      return LineError("lexicon.tsv", n, "bad weight " + c[1]);
+      return LineError(lexicon_file, n, "bad weight " + c[1]);
     }
-    std::vector<std::string> tokens = Tokenize(c[2]);
+    std::vector<std::string> tokens = Tokenize(c[2], m->language_);
     if (tokens.empty() || tokens.size() > 4) {
-      return LineError("lexicon.tsv", n, "a phrase has 1 to 4 words");
+      return LineError(lexicon_file, n, "a phrase has 1 to 4 words");
     }
     auto& weights = m->lexicon_[StableHash(absl::StrJoin(tokens, " "))];
     weights.push_back({topic, weight});
@@ -103,19 +110,19 @@ absl::StatusOr<std::unique_ptr<TopicModel>> TopicModel::Create(
     line = absl::StripTrailingAsciiWhitespace(line);
     if (line.empty() || line[0] == '#') continue;
     std::vector<std::string> c = absl::StrSplit(line, '\t');
-    if (c.size() < 3) return LineError("model.tsv", n, "expected 3 columns");
+    if (c.size() < 3) return LineError(model_file, n, "expected 3 columns");
     absl::string_view code = c[0];
     const bool primary = absl::ConsumePrefix(&code, "primary:");
     int topic = m->TopicIndex(code);
-    if (topic < 0) return LineError("model.tsv", n, "unknown topic " + c[0]);
+    if (topic < 0) return LineError(model_file, n, "unknown topic " + c[0]);
     if (primary && !m->topics_[topic].top_level()) {
       return LineError(
-          "model.tsv", n,
+          model_file, n,
           "the primary head covers top-level topics only, not " + c[0]);
     }
     float weight;
     if (!absl::SimpleAtof(c[2], &weight)) {
-      return LineError("model.tsv", n, "bad weight " + c[2]);
+      return LineError(model_file, n, "bad weight " + c[2]);
     }
     if (primary) {
       m->has_primary_ = true;

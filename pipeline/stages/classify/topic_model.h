@@ -12,6 +12,10 @@
 //   std::vector<wirestream::v1::TopicScore> topics =
 //       (*model)->Classify(ExtractTopicFeatures(text), {});
 //
+// One model reads one language: English from data/lexicon.tsv and
+// data/model.tsv, another language from data/lexicon_<lang>.tsv and
+// data/model_<lang>.tsv (Create's `language`), over that language's tokens.
+//
 // Scoring, per topic t: z = bias(t) + Σ lexicon(t, phrase)·v + Σ
 // model(t, term)·v over the story's distinct phrases and terms (v = 1, or
 // 1.5 when the headline has it); score = 1 / (1 + e^-z). A deeper topic's
@@ -67,10 +71,17 @@ class TopicModel {
  public:
   // Returns a model from the three files' contents, or INVALID_ARGUMENT
   // naming the file and line at fault (unknown topic code, bad weight).
-  // `model_tsv` may hold only comments (lexicon only).
+  // `model_tsv` may hold only comments (lexicon only). `language` is the
+  // language (primary subtag) the lexicon and model are written in, whose
+  // tokens (topic_features.h) the lexicon's phrases are cut into; "" or
+  // "en" for English (files lexicon.tsv, model.tsv), else the files are
+  // named lexicon_<language>.tsv and model_<language>.tsv in errors.
   static absl::StatusOr<std::unique_ptr<TopicModel>> Create(
       absl::string_view taxonomy_tsv, absl::string_view lexicon_tsv,
-      absl::string_view model_tsv);
+      absl::string_view model_tsv, absl::string_view language = "");
+
+  // The language the model reads ("" for English).
+  const std::string& language() const { return language_; }
 
   const std::vector<Topic>& topics() const { return topics_; }
   // Returns the index of topic `code`, or -1.
@@ -120,6 +131,7 @@ class TopicModel {
     int topic;
     float weight;
   };
+  std::string language_;
   std::vector<Topic> topics_;
   absl::flat_hash_map<std::string, int> topic_by_code_;
   std::vector<double> bias_;

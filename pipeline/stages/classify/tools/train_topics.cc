@@ -12,6 +12,11 @@
 //     --corpus=$PWD/pipeline/stages/classify/corpus/train.txt
 //     --out=$PWD/pipeline/stages/classify/data/model.tsv
 //
+// Another language: --corpus=.../corpus/train_fr.txt
+// --out=.../data/model_fr.tsv; the language comes from the corpus file's
+// name (or --language), its lexicon is data/lexicon_<lang>.tsv (none when
+// absent) and its tokens are that language's (topic_features.h).
+//
 // Deterministic: the same corpus, lexicon and flags give the same file.
 #include <algorithm>
 #include <cmath>
@@ -38,6 +43,12 @@ ABSL_FLAG(std::string, data_dir, "",
           "classify data directory (taxonomy, lexicon)");
 ABSL_FLAG(std::string, corpus, "", "labelled training corpus");
 ABSL_FLAG(std::string, out, "", "model file to write");
+ABSL_FLAG(std::string, language, "",
+          "language of the corpus (primary subtag); empty: from the corpus "
+          "file's name (train_fr.txt: fr; train.txt: English)");
+ABSL_FLAG(std::vector<std::string>, also, {},
+          "more corpus files whose stories are added to the training set, "
+          "each read in its own file's language (for experiments)");
 ABSL_FLAG(int, epochs, 6,
           "passes over the corpus (few: more overfits the small corpus)");
 ABSL_FLAG(double, learning_rate, 0.3, "SGD step size");
@@ -127,8 +138,26 @@ int main(int argc, char** argv) {
     std::cerr << data.status() << "\n";
     return 1;
   }
+  const std::string corpus_path = absl::GetFlag(FLAGS_corpus);
+  std::string language = absl::GetFlag(FLAGS_language);
+  if (language.empty()) language = CorpusLanguage(corpus_path);
+  if (language == "en") language.clear();
+  std::string lexicon_tsv = data->lexicon_tsv;
+  if (!language.empty()) {
+    auto it = data->language_topics.find(language);
+    lexicon_tsv.clear();
+    if (it != data->language_topics.end()) {
+      lexicon_tsv = it->second.lexicon_tsv;
+    } else {
+      std::ifstream lexicon(absl::GetFlag(FLAGS_data_dir) + "/lexicon_" +
+                            language + ".tsv");
+      std::stringstream ls;
+      ls << lexicon.rdbuf();
+      lexicon_tsv = ls.str();
+    }
+  }
   auto lexicon_only =
-      TopicModel::Create(data->taxonomy_tsv, data->lexicon_tsv, "");
+      TopicModel::Create(data->taxonomy_tsv, lexicon_tsv, "", language);
   if (!lexicon_only.ok()) {
     std::cerr << lexicon_only.status() << "\n";
     return 1;
@@ -136,19 +165,35 @@ int main(int argc, char** argv) {
   const TopicModel& model = **lexicon_only;
   const size_t k = model.topics().size();
 
-  std::ifstream in(absl::GetFlag(FLAGS_corpus));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto corpus = ParseCorpus(ss.str(), absl::GetFlag(FLAGS_corpus));
-  if (!corpus.ok()) {
-    std::cerr << corpus.status() << "\n";
-    return 1;
+  // The training stories, each with the language its tokens are read in.
+  std::vector<std::pair<LabelledStory, std::string>> stories;
+  std::vector<std::string> files = {corpus_path};
+  for (const std::string& f : absl::GetFlag(FLAGS_also)) files.push_back(f);
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::ifstream in(files[i]);
+    if (!in) {
+      std::cerr << "cannot read " << files[i] << "\n";
+      return 1;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto corpus = ParseCorpus(ss.str(), files[i]);
+    if (!corpus.ok()) {
+      std::cerr << corpus.status() << "\n";
+      return 1;
+    }
+    const std::string file_language =
+        i == 0 ? language : CorpusLanguage(files[i]);
+    for (LabelledStory& s : *corpus) {
+      stories.emplace_back(std::move(s), file_language);
+    }
   }
 
   std::vector<Example> examples;
   std::map<uint32_t, std::string> term_of_bucket;
-  for (const LabelledStory& s : *corpus) {
-    TopicFeatures f = ExtractTopicFeatures(ExtractStoryText(s.story));
+  for (const auto& [s, story_language] : stories) {
+    TopicFeatures f =
+        ExtractTopicFeatures(ExtractStoryText(s.story), story_language);
     Example e;
     for (const TopicFeature& t : f.terms) {
       e.features.emplace_back(t.bucket, t.value);
@@ -249,9 +294,12 @@ int main(int argc, char** argv) {
   }
 
   std::ofstream out(absl::GetFlag(FLAGS_out));
+  const std::string corpus_name =
+      language.empty() ? "train.txt" : "train_" + language + ".txt";
   out << "# Topic model for classify, written by tools/train_topics from "
-         "corpus/train.txt ("
-      << examples.size() << " stories).\n"
+         "corpus/"
+      << corpus_name << " (" << examples.size() << " stories"
+      << (files.size() > 1 ? ", with other corpora" : "") << ").\n"
       << "# Columns: topic code, term (unigram or bigram; __bias__ for the "
          "bias), weight. Terms are hashed into 2^"
       << kFeatureBits << " buckets when loaded.\n"
