@@ -31,6 +31,7 @@ EvaluationReport Evaluate(const Classifier& classifier,
     ++r.stories;
     wirestream::v1::EnrichedStory out;
     classifier.Classify(s.story, &out);
+    if (!out.topics_unavailable().empty()) ++r.topics_unavailable;
 
     std::set<std::string> gold_top, gold_sub, got_top, got_sub;
     std::string gold_primary_top;
@@ -119,6 +120,61 @@ EvaluationReport Evaluate(const Classifier& classifier,
   return r;
 }
 
+std::vector<LabelledStory> StoriesInSet(
+    const std::vector<LabelledStory>& stories, absl::string_view set) {
+  std::vector<LabelledStory> out;
+  for (const LabelledStory& s : stories) {
+    if (set.empty() || s.set == set) out.push_back(s);
+  }
+  return out;
+}
+
+void SetLanguage(absl::string_view language,
+                 std::vector<LabelledStory>& stories) {
+  for (LabelledStory& s : stories) s.story.set_language(std::string(language));
+}
+
+LanguageRow EvaluateLanguage(const Classifier& classifier,
+                             absl::string_view language,
+                             std::vector<LabelledStory> stories) {
+  SetLanguage(language, stories);
+  LanguageRow row;
+  row.language = std::string(language);
+  row.has_topics = classifier.TopicModelFor(language) != nullptr;
+  const EvaluationReport all = Evaluate(classifier, stories);
+  row.stories = all.stories;
+  row.country_f1 = all.country_f1;
+  row.focus_accuracy = all.focus_accuracy;
+  const EvaluationReport dev =
+      Evaluate(classifier, StoriesInSet(stories, "dev"));
+  const EvaluationReport heldout =
+      Evaluate(classifier, StoriesInSet(stories, "heldout"));
+  row.dev_stories = dev.stories;
+  row.heldout_stories = heldout.stories;
+  row.dev_topic_accuracy = dev.topic_accuracy_at_1;
+  row.heldout_topic_accuracy = heldout.topic_accuracy_at_1;
+  return row;
+}
+
+std::string FormatLanguageTable(const std::vector<LanguageRow>& rows) {
+  std::string s =
+      "| language | stories (dev + held-out) | topic acc@1 dev | topic "
+      "acc@1 held-out | country F1 | focus acc |\n"
+      "|---|---|---|---|---|---|\n";
+  for (const LanguageRow& r : rows) {
+    const std::string dev =
+        r.has_topics ? absl::StrFormat("%.3f", r.dev_topic_accuracy) : "none";
+    const std::string heldout =
+        r.has_topics ? absl::StrFormat("%.3f", r.heldout_topic_accuracy)
+                     : "none";
+    absl::StrAppendFormat(&s, "| %s | %d (%d + %d) | %s | %s | %.3f | %.3f |\n",
+                          r.language, r.stories, r.dev_stories,
+                          r.heldout_stories, dev, heldout, r.country_f1,
+                          r.focus_accuracy);
+  }
+  return s;
+}
+
 std::string DescribeClassification(const wirestream::v1::EnrichedStory& story) {
   std::string s;
   for (const auto& t : story.topics()) {
@@ -155,6 +211,10 @@ std::string FormatReport(const EvaluationReport& r, bool with_mistakes) {
       r.stories, r.topic_accuracy_at_1, r.topic_macro_f1, r.subtopic_micro_f1,
       r.country_precision, r.country_recall, r.country_f1, r.focus_accuracy,
       r.country_stories);
+  if (r.topics_unavailable > 0) {
+    absl::StrAppendFormat(&s, "no topic model (no topics)   %d stories\n",
+                          r.topics_unavailable);
+  }
   if (with_mistakes) {
     for (const std::string& m : r.mistakes) absl::StrAppend(&s, m, "\n");
   }

@@ -35,6 +35,9 @@ struct EvaluationReport {
   // Stories whose focus country (or its absence) matches the label.
   double focus_accuracy = 0;
   int country_stories = 0;
+  // Stories that got no topics because their language has no topic model
+  // (counted wrong for topic accuracy).
+  int topics_unavailable = 0;
   // One line per mistake, for reading.
   std::vector<std::string> mistakes;
 };
@@ -46,6 +49,41 @@ EvaluationReport Evaluate(const Classifier& classifier,
 // Returns the report as text: the numbers, then the mistakes when
 // `with_mistakes`.
 std::string FormatReport(const EvaluationReport& report, bool with_mistakes);
+
+// Returns the stories of `stories` in set `set` ("dev", "heldout"; ""
+// for all).
+std::vector<LabelledStory> StoriesInSet(
+    const std::vector<LabelledStory>& stories, absl::string_view set);
+
+// Sets every story's language tag to `language` ("" for none: the English
+// model reads it).
+void SetLanguage(absl::string_view language,
+                 std::vector<LabelledStory>& stories);
+
+// One row of the per-language table: a language's real copy
+// (corpus/real_<lang>.txt) scored on its dev and held-out halves.
+struct LanguageRow {
+  std::string language;
+  int stories = 0;
+  int dev_stories = 0;
+  int heldout_stories = 0;
+  // False when the language has no topic model (no topics output).
+  bool has_topics = false;
+  double dev_topic_accuracy = 0;
+  double heldout_topic_accuracy = 0;
+  double country_f1 = 0;
+  double focus_accuracy = 0;
+};
+
+// Returns `language`'s row for `stories` (every story read in
+// `language`).
+LanguageRow EvaluateLanguage(const Classifier& classifier,
+                             absl::string_view language,
+                             std::vector<LabelledStory> stories);
+
+// Returns the rows as a Markdown table: language, stories, topic acc@1
+// (dev, held-out; "none" without a model), country F1, focus accuracy.
+std::string FormatLanguageTable(const std::vector<LanguageRow>& rows);
 
 // Returns the classification part of `story` (topics, countries, regions,
 // focus) as text, one item a line with its evidence:
