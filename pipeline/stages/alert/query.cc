@@ -437,10 +437,13 @@ class Parser {
       const int fewest =
           IsSyllabic(word) ? kMinPrefixSyllables : kMinPrefixChars;
       if (CodePointCount(word) < fewest) {
-        return ErrorAt(q_, l.offset,
-                       absl::StrFormat("'%s' is too short: a wildcard needs "
-                                       "at least %d letters before '*'",
-                                       term.text, fewest));
+        return ErrorAt(
+            q_, l.offset,
+            absl::StrFormat(
+                "'%s' is too short: a wildcard needs "
+                "at least %d %s before '*'",
+                term.text, fewest,
+                fewest == kMinPrefixChars ? "letters" : "characters"));
       }
     }
     for (Token& t : tokens) {

@@ -61,6 +61,29 @@ TEST(ParseQueryTest, HyphenatedTermIsAPhrase) {
   EXPECT_EQ(DescribeQuery(*q), "(AND anti-government U.S.)");
 }
 
+TEST(ParseQueryTest, ChineseAndJapaneseTermsAreCutIntoWords) {
+  absl::StatusOr<Query> q =
+      ParseQuery("中国和日本 ガス漏れ 北京* 북한*", false);
+  ASSERT_TRUE(q.ok()) << q.status();
+  ASSERT_EQ(q->terms.size(), 4u);
+  EXPECT_THAT(q->terms[0].words, ElementsAre("中国", "和", "日本"));
+  EXPECT_THAT(q->terms[1].words, ElementsAre("ガス", "漏れ"));
+  EXPECT_THAT(q->terms[2].words, ElementsAre("北京"));
+  EXPECT_TRUE(q->terms[2].prefix);
+  EXPECT_THAT(q->terms[3].words, ElementsAre("북한"));
+  // One character is too short a prefix.
+  EXPECT_EQ(Parse("会*"),
+            "error: column 1: '会*' is too short: a wildcard needs at least 2 "
+            "characters before '*'");
+}
+
+TEST(ParseQueryTest, TermsKeepTheirWordsAsWritten) {
+  absl::StatusOr<Query> q = ParseQuery("\"Año Müller’s\"", false);
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_THAT(q->terms[0].words, ElementsAre("ano", "muller"));
+  EXPECT_THAT(q->terms[0].written, ElementsAre("Año", "Müller"));
+}
+
 TEST(ParseQueryTest, PhraseWithWildcardOnLastWord) {
   absl::StatusOr<Query> q = ParseQuery("\"hot air ballo*\"", false);
   ASSERT_TRUE(q.ok()) << q.status();

@@ -382,6 +382,173 @@ TEST(RuleSetCreateTest, QueryErrorsNameRuleAndLine) {
             "rule \"a\": the id is used by another rule");
 }
 
+// ---------------------------------------------------------------------------
+// Languages and scripts (README.md, "Languages").
+
+EnrichedStory StoryIn(absl::string_view language, absl::string_view headline) {
+  EnrichedStory s = Story(headline);
+  s.mutable_story()->set_language(std::string(language));
+  return s;
+}
+
+TEST(RuleSetLanguagesTest, ChineseTermsAreDictionaryWords) {
+  const EnrichedStory zh = StoryIn("zh-CN", "中国和日本举行会谈");
+  EXPECT_EQ(Hits("日本", zh), "headline:9+6 日本");
+  EXPECT_EQ(Hits("\"中国 和 日本\"", zh), "headline:0+15 中国 和 日本");
+  // Written without spaces, a phrase is cut like the story.
+  EXPECT_EQ(Hits("\"中国和日本\"", zh), "headline:0+15 中国和日本");
+  // A character inside a word is no word.
+  EXPECT_EQ(Hits("本", zh), "no match");
+  EXPECT_EQ(Hits("会谈*", zh), "headline:21+6 会谈*");
+}
+
+TEST(RuleSetLanguagesTest, NearCountsChineseWordsNotCharacters) {
+  // 中国 政府 和 日本: three words apart (seven characters).
+  const EnrichedStory zh = StoryIn("zh", "中国政府和日本举行会谈");
+  EXPECT_EQ(Hits("中国 NEAR/3 日本", zh),
+            "headline:0+6 中国; headline:15+6 日本");
+  EXPECT_EQ(Hits("中国 NEAR/2 日本", zh), "no match");
+  EXPECT_EQ(Hits("日本 NEAR/1 举行", zh),
+            "headline:15+6 日本; headline:21+6 举行");
+}
+
+TEST(RuleSetLanguagesTest, JapaneseVoicedKanaDoNotFold) {
+  const EnrichedStory ja = StoryIn("ja", "東京都でガス漏れ");
+  EXPECT_EQ(Hits("ガス", ja), "headline:12+6 ガス");
+  EXPECT_EQ(Hits("カス", ja), "no match");
+  EXPECT_EQ(Hits("東京 NEAR/3 漏れ", ja), "no match");
+  EXPECT_EQ(Hits("東京 NEAR/4 漏れ", ja),
+            "headline:0+6 東京; headline:18+6 漏れ");
+  EXPECT_EQ(Hits("カス", StoryIn("ja", "カスが出た")), "headline:0+6 カス");
+}
+
+TEST(RuleSetLanguagesTest, KoreanWordsKeepTheirParticles) {
+  const EnrichedStory ko = StoryIn("ko", "북한은 미사일을 발사했다");
+  EXPECT_EQ(Hits("북한*", ko), "headline:0+9 북한*");
+  EXPECT_EQ(Hits("북한은", ko), "headline:0+9 북한은");
+  EXPECT_EQ(Hits("미사일* NEAR/1 발사*", ko),
+            "headline:10+12 미사일*; headline:23+12 발사*");
+  EXPECT_EQ(Hits("남한*", ko), "no match");
+}
+
+TEST(RuleSetLanguagesTest, ThaiIsCutIntoWords) {
+  const EnrichedStory th = StoryIn("th", "นายกรัฐมนตรีไทยเดินทางไปญี่ปุ่น");
+  EXPECT_EQ(Hits("รัฐมนตรี", th), "headline:12+24 รัฐมนตรี");
+  EXPECT_EQ(Hits("มนตรี", th), "no match");
+  EXPECT_EQ(Hits("นายก NEAR/1 ไทย", th), "no match");
+  EXPECT_EQ(Hits("นายก NEAR/2 ไทย", th),
+            "headline:0+12 นายก; headline:36+9 ไทย");
+  // Tone marks are letters' parts: ไก่ (chicken) is not ไก.
+  EXPECT_EQ(Hits("ไก", StoryIn("th", "ไก่ ราคา")), "no match");
+}
+
+TEST(RuleSetLanguagesTest, DevanagariVowelSignsStay) {
+  EXPECT_EQ(Hits("समाचार", StoryIn("hi", "हिन्दी समाचार")),
+            "headline:19+18 समाचार");
+  const EnrichedStory hi = StoryIn("hi", "कमाल की खबर");
+  EXPECT_EQ(Hits("कमल", hi), "no match");
+  EXPECT_EQ(Hits("कमाल", hi), "headline:0+12 कमाल");
+}
+
+TEST(RuleSetLanguagesTest, ArabicHarakatTatweelAndAlefForms) {
+  EXPECT_EQ(Hits("احمد", StoryIn("ar", "أَحْمَد قال")), "headline:0+14 احمد");
+  EXPECT_EQ(Hits("أحمد", StoryIn("ar", "احمد قال")), "headline:0+8 أحمد");
+  EXPECT_EQ(Hits("اسلام", StoryIn("ar", "إسلام")), "headline:0+10 اسلام");
+  EXPECT_EQ(Hits("العربية", StoryIn("ar", "العربيـــة")),
+            "headline:0+20 العربية");
+  // Hamza on waw is a letter of its own.
+  EXPECT_EQ(Hits("سوال", StoryIn("ar", "سؤال")), "no match");
+}
+
+TEST(RuleSetLanguagesTest, HebrewPointsFold) {
+  EXPECT_EQ(Hits("שלום", StoryIn("he", "שָׁלוֹם עליכם")), "headline:0+14 שלום");
+}
+
+TEST(RuleSetLanguagesTest, RussianYoIsYeAndShortIStays) {
+  EXPECT_EQ(Hits("елка", StoryIn("ru", "Ёлка в Кремле")), "headline:0+8 елка");
+  EXPECT_EQ(Hits("ЁЛКА", StoryIn("ru", "елка в Кремле")), "headline:0+8 ЁЛКА");
+  const EnrichedStory ru = StoryIn("ru", "Мой дом");
+  EXPECT_EQ(Hits("мои", ru), "no match");
+  EXPECT_EQ(Hits("МОЙ", ru), "headline:0+6 МОЙ");
+}
+
+TEST(RuleSetLanguagesTest, GreekAccentsFold) {
+  EXPECT_EQ(Hits("Αθηνα", StoryIn("el", "ΑΘΉΝΑ σήμερα")),
+            "headline:0+10 Αθηνα");
+}
+
+TEST(RuleSetLanguagesTest, SpanishKeepsEnye) {
+  const EnrichedStory es = StoryIn("es-MX", "El año nuevo");
+  EXPECT_EQ(Hits("ano", es), "no match");
+  EXPECT_EQ(Hits("año", es), "headline:3+4 año");
+  EXPECT_EQ(Hits("AÑO", es), "headline:3+4 AÑO");
+  // Other accents fold either way round.
+  EXPECT_EQ(Hits("Mexico", StoryIn("es", "Visita a México")),
+            "headline:9+7 Mexico");
+  EXPECT_EQ(Hits("México", StoryIn("es", "Visita a Mexico")),
+            "headline:9+6 México");
+  // In an English story "año" is folded the generic way.
+  EXPECT_EQ(Hits("ano", StoryIn("en", "El año nuevo")), "headline:3+4 ano");
+}
+
+TEST(RuleSetLanguagesTest, GermanUmlautsMatchTheirESpellings) {
+  EXPECT_EQ(Hits("Mueller", StoryIn("de", "Müller tritt zurück")),
+            "headline:0+7 Mueller");
+  EXPECT_EQ(Hits("Müller", StoryIn("de-AT", "MUELLER tritt zurück")),
+            "headline:0+7 Müller");
+  EXPECT_EQ(Hits("zuruck", StoryIn("de", "Müller tritt zurück")), "no match");
+  EXPECT_EQ(Hits("strasse", StoryIn("de", "Die Straße")),
+            "headline:4+7 strasse");
+  EXPECT_EQ(Hits("Cafe", StoryIn("de", "Im Café")), "headline:3+5 Cafe");
+  // In an English story ü folds to u.
+  EXPECT_EQ(Hits("Muller", StoryIn("en", "Müller resigns")),
+            "headline:0+7 Muller");
+}
+
+TEST(RuleSetLanguagesTest, TurkishDotsAndLetters) {
+  EXPECT_EQ(Hits("Istanbul", StoryIn("tr", "İSTANBUL seçimi")),
+            "headline:0+9 Istanbul");
+  EXPECT_EQ(Hits("istanbul*", StoryIn("tr", "İstanbul'da seçim")),
+            "headline:0+12 istanbul*");
+  EXPECT_EQ(Hits("Diyarbakir", StoryIn("tr", "DİYARBAKIR")),
+            "headline:0+11 Diyarbakir");
+  const EnrichedStory tr = StoryIn("tr", "Erdoğan konuştu");
+  EXPECT_EQ(Hits("ERDOĞAN", tr), "headline:0+8 ERDOĞAN");
+  EXPECT_EQ(Hits("Erdogan", tr), "no match");
+  EXPECT_EQ(Hits("konustu", tr), "no match");
+  EXPECT_EQ(Hits("Erdogan", StoryIn("en", "Erdoğan spoke")),
+            "headline:0+8 Erdogan");
+}
+
+TEST(RuleSetLanguagesTest, OneRuleSetFoldsTermsForEachLanguage) {
+  auto set = Compile({Rule("plain", "ano"), Rule("enye", "año"),
+                      Rule("mexico", "Mexico"), Rule("exact", "año", true)});
+  MatchScratch scratch;
+  auto rules = [&](const EnrichedStory& story) {
+    std::vector<std::string> ids;
+    for (const RuleMatch& m : set->Match(story, &scratch)) {
+      ids.push_back(set->rules()[m.rule].id);
+    }
+    return ids;
+  };
+  EXPECT_THAT(rules(StoryIn("es", "El año en México")),
+              ElementsAre("enye", "mexico", "exact"));
+  EXPECT_THAT(rules(StoryIn("es", "El ano")), ElementsAre("plain"));
+  EXPECT_THAT(rules(StoryIn("en", "El año en México")),
+              ElementsAre("plain", "enye", "mexico", "exact"));
+  EXPECT_THAT(rules(StoryIn("", "El AÑO")), ElementsAre("plain", "enye"));
+}
+
+TEST(RuleSetLanguagesTest, LanguageFilterAndFoldingTogether) {
+  AlertRule r = Rule("r", "año");
+  r.filters.languages = {"es"};
+  auto set = Compile({r});
+  MatchScratch scratch;
+  EXPECT_EQ(set->Match(StoryIn("es", "Feliz año"), &scratch).size(), 1u);
+  EXPECT_THAT(set->Match(StoryIn("es", "Feliz ano"), &scratch), IsEmpty());
+  EXPECT_THAT(set->Match(StoryIn("pt", "Feliz año"), &scratch), IsEmpty());
+}
+
 TEST(MakeSnippetTest, ShortTextIsWholeWithMarks) {
   EXPECT_EQ(MakeSnippet("Spy balloon over Montana", {{4, 11}, {17, 24}}, 0),
             "Spy «balloon» over «Montana»");

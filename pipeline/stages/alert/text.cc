@@ -51,6 +51,21 @@ bool IsMark(int32_t cp) {
   return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
 
+// Each byte lowered when it is an ASCII letter or digit, 0 otherwise: the
+// fast path's table.
+struct AsciiWordTable {
+  char lower[256];
+  constexpr AsciiWordTable() : lower() {
+    for (int c = 0; c < 256; ++c) {
+      lower[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                     ? static_cast<char>(c)
+                 : (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32)
+                                          : 0;
+    }
+  }
+};
+constexpr AsciiWordTable kAsciiWord;
+
 // A word separator the segmenter keeps inside words: "U.S", "4,512.3".
 bool IsInnerSeparator(char c) { return c == '.' || c == ',' || c == ';'; }
 
@@ -381,6 +396,27 @@ void TokenizeAppend(absl::string_view text, int32_t base, bool with_exact,
       }
     }
     previous_end = end;
+    {
+      // Fast path: a word of ASCII letters and digits only, folded by
+      // lowering it (every folding agrees there).
+      out->emplace_back();
+      Token& t = out->back();
+      t.folded.resize(span.size);
+      size_t i = 0;
+      for (; i < span.size; ++i) {
+        const char c =
+            kAsciiWord.lower[static_cast<unsigned char>(data[begin + i])];
+        if (c == 0) break;
+        t.folded[i] = c;
+      }
+      if (i == span.size) {
+        t.begin = base + static_cast<int32_t>(begin);
+        t.end = base + static_cast<int32_t>(end);
+        if (with_exact) t.exact.assign(data + begin, span.size);
+        continue;
+      }
+      out->pop_back();
+    }
     size_t piece = begin;
     for (size_t i = begin; i <= end; ++i) {
       if (i == end || IsInnerSeparator(data[i])) {

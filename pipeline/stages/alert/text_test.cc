@@ -126,6 +126,90 @@ TEST(TokenizeTest, NumbersAndAbbreviations) {
               ElementsAre("u", "s", "3", "5bn", "2024"));
 }
 
+TEST(FoldingTest, StoryLanguagePicksTheFolding) {
+  EXPECT_EQ(FoldingForLanguage("es-MX"), Folding::kSpanish);
+  EXPECT_EQ(FoldingForLanguage("de-AT"), Folding::kGerman);
+  EXPECT_EQ(FoldingForLanguage("tr"), Folding::kTurkish);
+  EXPECT_EQ(FoldingForLanguage("az-Latn"), Folding::kTurkish);
+  EXPECT_EQ(FoldingForLanguage("en-US"), Folding::kGeneric);
+  EXPECT_EQ(FoldingForLanguage("fr"), Folding::kGeneric);
+  EXPECT_EQ(FoldingForLanguage(""), Folding::kGeneric);
+  EXPECT_EQ(FoldingForLanguage("und"), Folding::kGeneric);
+}
+
+TEST(FoldingTest, LatinAccentsFoldByLanguage) {
+  EXPECT_EQ(FoldWord("año", Folding::kGeneric), "ano");
+  EXPECT_EQ(FoldWord("AÑO", Folding::kSpanish), "año");
+  EXPECT_EQ(FoldWord("Canción", Folding::kSpanish), "cancion");
+  EXPECT_EQ(FoldWord("MÜLLER", Folding::kGerman), "mueller");
+  EXPECT_EQ(FoldWord("Ärger", Folding::kGerman), "aerger");
+  EXPECT_EQ(FoldWord("Straße", Folding::kGerman), "strasse");
+  EXPECT_EQ(FoldWord("Müller", Folding::kGeneric), "muller");
+  EXPECT_EQ(FoldWord("Éléonore", Folding::kGerman), "eleonore");
+  // "ü" written as u + U+0308 folds like the composed letter.
+  EXPECT_EQ(FoldWord("Mu\xCC\x88ller", Folding::kGerman), "mueller");
+  EXPECT_EQ(FoldWord("Mu\xCC\x88ller", Folding::kTurkish), "müller");
+  EXPECT_EQ(FoldWord("ÉLYSÉE", Folding::kSpanish), "elysee");
+  EXPECT_EQ(FoldWord("Élysée", Folding::kGeneric), "elysee");
+  EXPECT_EQ(FoldWord("Coração", Folding::kGeneric), "coracao");
+  EXPECT_EQ(FoldWord("Perché", Folding::kGeneric), "perche");
+}
+
+TEST(FoldingTest, TurkishDotsAreOneLetterAndItsOwnLettersStay) {
+  for (const char* word : {"İSTANBUL", "Istanbul", "ıstanbul", "istanbul"}) {
+    EXPECT_EQ(FoldWord(word, Folding::kTurkish), "istanbul") << word;
+    EXPECT_EQ(FoldWord(word, Folding::kGeneric), "istanbul") << word;
+  }
+  EXPECT_EQ(FoldWord("ERDOĞAN", Folding::kTurkish), "erdoğan");
+  EXPECT_EQ(FoldWord("Şişli", Folding::kTurkish), "şişli");
+  EXPECT_EQ(FoldWord("Çörek", Folding::kTurkish), "çörek");
+  EXPECT_EQ(FoldWord("kâr", Folding::kTurkish), "kar");
+  EXPECT_EQ(FoldWord("ERDOĞAN", Folding::kGeneric), "erdogan");
+}
+
+TEST(FoldingTest, KanaHangulAndIndicMarksStay) {
+  for (Folding f : {Folding::kGeneric, Folding::kSpanish}) {
+    EXPECT_EQ(FoldWord("ガス", f), "ガス");
+    EXPECT_NE(FoldWord("ガス", f), FoldWord("カス", f));
+  }
+  // Half-width katakana with a voicing mark: the full-width letter.
+  EXPECT_EQ(FoldWord("ｶﾞｽ", Folding::kGeneric), "ガス");
+  EXPECT_EQ(FoldWord("ＮＡＴＯ", Folding::kGeneric), "nato");
+  EXPECT_EQ(FoldWord("한국", Folding::kGeneric), "한국");
+  EXPECT_EQ(FoldWord("हिन्दी", Folding::kGeneric), "हिन्दी");
+  EXPECT_EQ(FoldWord("ไก่", Folding::kGeneric), "ไก่");
+}
+
+TEST(FoldingTest, CyrillicGreekHebrewArabic) {
+  EXPECT_EQ(FoldWord("Ёлка", Folding::kGeneric), "елка");
+  EXPECT_EQ(FoldWord("МОЙ", Folding::kGeneric), "мой");
+  EXPECT_EQ(FoldWord("Київ", Folding::kGeneric), "київ");
+  // A stress mark (U+0301) is no letter.
+  EXPECT_EQ(FoldWord("мо\xCC\x81й", Folding::kGeneric), "мой");
+  EXPECT_EQ(FoldWord("ΑΘΉΝΑ", Folding::kGeneric), "αθηνα");
+  EXPECT_EQ(FoldWord("שָׁלוֹם", Folding::kGeneric), "שלום");
+  EXPECT_EQ(FoldWord("مُحَمَّد", Folding::kGeneric), "محمد");
+  EXPECT_EQ(FoldWord("العربيـــة", Folding::kGeneric), "العربية");
+  for (const char* alef : {"أحمد", "إحمد", "آحمد", "ٱحمد"}) {
+    EXPECT_EQ(FoldWord(alef, Folding::kGeneric), "احمد") << alef;
+  }
+  EXPECT_EQ(FoldWord("سؤال", Folding::kGeneric), "سؤال");
+  EXPECT_EQ(FoldWord("ﻻ", Folding::kGeneric), "لا");
+}
+
+TEST(FoldingTest, TokensFoldByTheGivenLanguage) {
+  std::vector<std::string> folded;
+  for (const Token& t : Tokenize("El AÑO de Müller", Folding::kSpanish)) {
+    folded.push_back(t.folded);
+  }
+  EXPECT_THAT(folded, ElementsAre("el", "año", "de", "muller"));
+  folded.clear();
+  for (const Token& t : Tokenize("El AÑO de Müller", Folding::kGerman)) {
+    folded.push_back(t.folded);
+  }
+  EXPECT_THAT(folded, ElementsAre("el", "ano", "de", "mueller"));
+}
+
 TEST(CodePointCountTest, CountsCodePoints) {
   EXPECT_EQ(CodePointCount("abc"), 3);
   EXPECT_EQ(CodePointCount("ÉLYSÉE"), 6);
