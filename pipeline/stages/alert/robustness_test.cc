@@ -19,14 +19,17 @@ namespace {
 // Pieces that exercise the tokenizer's paths.
 const std::vector<std::string>& Pieces() {
   static const auto* pieces = new std::vector<std::string>{
-      "spy", "Balloon", "balloons",  "İstanbul", "ı",
-      "ß",   "ÉLYSÉE",  "e\xCC\x81", "\xCC\x81", "’s",
-      "'s",  "'",       "’",         "-",        "—",
-      " ",   "  ",      "\n\n",      ".",        "L'",
-      "qu'", "O’",      "北京",      "ＮＡＴＯ", "ﬁ",
-      "½",   "\xff",    "\xc3",      "\xe2\x80", "\xf0\x9f\x98\x80",
-      "US",  "3.5",     "a",         "S",        "\t",
-      "\"",  "(",       ")"};
+      "spy",      "Balloon", "balloons",  "İstanbul", "ı",
+      "ß",        "ÉLYSÉE",  "e\xCC\x81", "\xCC\x81", "’s",
+      "'s",       "'",       "’",         "-",        "—",
+      " ",        "  ",      "\n\n",      ".",        "L'",
+      "qu'",      "O’",      "北京",      "ＮＡＴＯ", "ﬁ",
+      "½",        "\xff",    "\xc3",      "\xe2\x80", "\xf0\x9f\x98\x80",
+      "US",       "3.5",     "a",         "S",        "\t",
+      "\"",       "(",       ")",         "ガ",       "ｶﾞ",
+      "中国",     "日本",    "ไก่",        "ـ",        "أ",
+      "\xCC\x88", "ñ",       "Ё",         "한국",     std::string("\0", 1),
+      "ü",        "İ",       "ı"};
   return *pieces;
 }
 
@@ -65,7 +68,8 @@ TEST(RobustnessTest, TokensStayInsideTheirText) {
   std::mt19937 rng(1);
   for (int round = 0; round < 20000; ++round) {
     const std::string text = RandomText(rng, 12);
-    const std::vector<Token> tokens = Tokenize(text);
+    const std::vector<Token> tokens =
+        Tokenize(text, static_cast<Folding>(round % kFoldingCount));
     int32_t last_end = 0;
     for (const Token& t : tokens) {
       ASSERT_LE(last_end, t.begin) << text;
@@ -108,10 +112,18 @@ TEST(RobustnessTest, QueriesParseOrFailWithInvalidArgument) {
 
 TEST(RobustnessTest, MatchesPointInsideTheirFieldsAndSnippetsAreUtf8) {
   RulesConfig config;
-  const std::vector<std::string> queries = {
-      "spy",        "balloon*",          "\"spy balloon\"",
-      "İstanbul",   "elysee NEAR/2 spy", "(spy OR us) NEAR/1 (nato OR ß)",
-      "北 NOT spy", "3 AND 5",           "s"};
+  const std::vector<std::string> queries = {"spy",
+                                            "balloon*",
+                                            "\"spy balloon\"",
+                                            "İstanbul",
+                                            "elysee NEAR/2 spy",
+                                            "(spy OR us) NEAR/1 (nato OR ß)",
+                                            "北 NOT spy",
+                                            "3 AND 5",
+                                            "s",
+                                            "año",
+                                            "Müller",
+                                            "ガス OR 中国 NEAR/2 日本"};
   for (size_t i = 0; i < queries.size(); ++i) {
     AlertRule r;
     r.id = absl::StrCat("r", i);
@@ -126,6 +138,8 @@ TEST(RobustnessTest, MatchesPointInsideTheirFieldsAndSnippetsAreUtf8) {
   int matched = 0;
   for (int round = 0; round < 3000; ++round) {
     wirestream::v1::EnrichedStory story;
+    static const char* kLanguages[] = {"", "en", "es", "de-CH", "tr", "ja"};
+    story.mutable_story()->set_language(kLanguages[rng() % 6]);
     story.mutable_story()->set_headline(RandomText(rng, 10));
     const int paragraphs = static_cast<int>(rng() % 4);
     for (int p = 0; p < paragraphs; ++p) {
