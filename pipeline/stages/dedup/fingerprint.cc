@@ -13,6 +13,8 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "pipeline/text/words.h"
+#include "unicode/uchar.h"
+#include "unicode/utf8.h"
 // The stack-allocated XXH3 state needs the static-linking-only definitions.
 #define XXH_STATIC_LINKING_ONLY
 #include "xxhash.h"
@@ -57,12 +59,35 @@ inline bool IsWordByte(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
+// Writes the number `word` (outside ASCII) with ASCII digits to `out`:
+// decimal digits of every script are their values ("٤٥" and "４５" are
+// "45"), the Arabic decimal separator and full-width full stop are '.', and
+// thousands separators (Arabic, full-width) are dropped, like ','.
+void AsciiDigits(absl::string_view word, std::string& out) {
+  out.clear();
+  const auto* bytes = reinterpret_cast<const uint8_t*>(word.data());
+  const int32_t length = static_cast<int32_t>(word.size());
+  for (int32_t i = 0; i < length;) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c >= 0 && u_charType(c) == U_DECIMAL_DIGIT_NUMBER) {
+      out.push_back(static_cast<char>('0' + u_charDigitValue(c)));
+    } else if (c == 0x066B || c == 0xFF0E) {
+      out.push_back('.');
+    } else if (c != ',' && c != 0x066C && c != 0xFF0C) {
+      out.append(word.data() + start, i - start);
+    }
+  }
+}
+
 // Calls `f(word, numeric)` for each word of `input` in order, as the shared
 // segmenter cuts it (ICU word boundaries: Chinese and Japanese by
 // dictionary), with dedup's own rules on top, which keep English words as
 // they were before the segmenter:
 // - a word with a digit is numeric ("4,512.3", "3rd", "a320"), with its ','
-//   removed ("4,512.3" gives "4512.3");
+//   removed ("4,512.3" gives "4512.3") and its digits written in ASCII
+//   ("٤٫٧" and "４．７" give "4.7");
 // - other words are cut at inner apostrophes and dots, which ICU keeps
 //   inside words ("acme's" gives "acme" and "s", "u.s" gives "u" and "s");
 // - words with letters outside ASCII are case-folded ("ÉCONOMIE").
@@ -80,7 +105,10 @@ void ForEachWord(absl::string_view input, text::WordSegmenter& segmenter,
       ascii &= static_cast<unsigned char>(c) < 0x80;
     }
     if (digit) {
-      if (word.find(',') != absl::string_view::npos) {
+      if (!ascii) {
+        AsciiDigits(word, scratch);
+        word = scratch;
+      } else if (word.find(',') != absl::string_view::npos) {
         scratch.clear();
         for (char c : word) {
           if (c != ',') scratch.push_back(c);
@@ -150,22 +178,19 @@ bool IsAbbreviation(absl::string_view lower) {
   return kAbbreviations->contains(lower);
 }
 
-// True when the UTF-8 text starts with an upper-case letter (ASCII, or
-// Latin-1 Supplement / Latin Extended-A capitals).
+// True when the UTF-8 text starts with an upper-case or title-case letter
+// of any cased script (Latin, Cyrillic, Greek, Armenian, ...), as ICU's
+// character properties say. Scripts without case (Arabic, Chinese,
+// Japanese, Korean) have no capitals, so their words are never names here.
 bool StartsUpper(absl::string_view word) {
   if (word.empty()) return false;
-  unsigned char c0 = word[0];
-  if (c0 >= 'A' && c0 <= 'Z') return true;
-  if (word.size() >= 2 && c0 == 0xC3) {
-    unsigned char c1 = word[1];
-    return c1 >= 0x80 && c1 <= 0x9E && c1 != 0x97;
-  }
-  if (word.size() >= 2 && (c0 == 0xC4 || c0 == 0xC5)) {
-    // Latin Extended-A alternates capital, small.
-    unsigned char c1 = word[1];
-    return (c1 & 1) == 0;
-  }
-  return false;
+  const unsigned char c0 = word[0];
+  if (c0 < 0x80) return c0 >= 'A' && c0 <= 'Z';
+  const auto* bytes = reinterpret_cast<const uint8_t*>(word.data());
+  int32_t i = 0;
+  UChar32 c;
+  U8_NEXT(bytes, i, static_cast<int32_t>(word.size()), c);
+  return c >= 0 && (u_isupper(c) || u_istitle(c));
 }
 
 // Appends the hashes of the capitalised words inside sentences of
@@ -229,12 +254,43 @@ void AppendNames(absl::string_view paragraph, std::vector<uint16_t>& out) {
     for (char c : word) {
       if (c != '.') name.push_back(absl::ascii_tolower(c));
     }
+    // Outside ASCII, case-folded as the words of the text are, so a name in
+    // a capitalised headline ("ЛАВРОВ") is the body's name ("Лавров").
+    if (!text::IsAscii(name)) name = text::FoldCase(name);
     if (!sentence_start && !opens_quote && StartsUpper(word) &&
         !IsAsciiDigit(word[0]) && name != "i") {
       out.push_back(static_cast<uint16_t>(Hash64(name, kNameSeed)));
     }
     // `name` is the word lower-cased without dots ("U.S." gives "us").
     sentence_start = ends_sentence && !IsAbbreviation(name);
+  }
+}
+
+// Returns how many bytes of the folded headline `folded` its desk markers
+// take: "update 1-", "corrected-", "refile-", "rpt-", "wrapup 2-", in any
+// sequence ("corrected-update 2-"). They say how the story was sent, not
+// what it says: "UPDATE 1-" is no figure of the story.
+size_t DeskMarkerLength(absl::string_view folded) {
+  static constexpr absl::string_view kMarkers[] = {"update", "corrected",
+                                                   "refile", "rpt", "wrapup"};
+  size_t end = 0;
+  for (;;) {
+    absl::string_view rest = folded.substr(end);
+    size_t i = 0;
+    for (absl::string_view marker : kMarkers) {
+      if (absl::StartsWith(rest, marker)) {
+        i = marker.size();
+        break;
+      }
+    }
+    if (i == 0) return end;
+    if (i + 1 < rest.size() && rest[i] == ' ' && IsAsciiDigit(rest[i + 1])) {
+      ++i;
+      while (i < rest.size() && IsAsciiDigit(rest[i])) ++i;
+    }
+    if (i >= rest.size() || rest[i] != '-') return end;
+    end += i + 1;
+    while (end < folded.size() && folded[end] == ' ') ++end;
   }
 }
 
@@ -429,10 +485,10 @@ Fingerprinter::Fingerprinter(const FingerprintOptions& options)
     offsets_[i] = SplitMix(state);
   }
   const std::string id = absl::StrCat(
-      "fingerprint/v2 words=icu shingle=", options.min_shingle_size, "..",
-      options.shingle_size, " headline=", options.headline_weight,
-      " hashes=", options.num_hashes, " seed=", options.seed,
-      " sketch=", kEntitySketchSize, " lead=1",
+      "fingerprint/v3 words=icu digits=ascii names=icu markers=1 shingle=",
+      options.min_shingle_size, "..", options.shingle_size,
+      " headline=", options.headline_weight, " hashes=", options.num_hashes,
+      " seed=", options.seed, " sketch=", kEntitySketchSize, " lead=1",
       " stopwords=", options.drop_stopwords ? "dropped" : "kept");
   scheme_ = XXH32(id.data(), id.size(), 0);
 }
@@ -442,23 +498,38 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
   StoryFingerprint fp;
   const std::string text = MatchingTextOf(story);
   if (!text.empty()) fp.text_key = StableKey({domain, text});
+  // The headline's desk markers ("UPDATE 1-") say how the story was sent:
+  // their words are shingled like any other, but their numbers are no
+  // figures of the story, and the lead leaves them out.
+  const std::string folded_headline = FoldText(story.headline());
+  const size_t marker = DeskMarkerLength(folded_headline);
+  const absl::string_view headline =
+      absl::string_view(folded_headline).substr(marker);
+  const size_t text_marker =
+      marker > 0 && DeskMarkerLength(text) == marker ? marker : 0;
 
   // Words and numbers of the matching text.
   std::vector<uint16_t>& entities = entity_scratch_;
   entities.clear();
   word_hashes_.clear();
   int words = 0;
-  ForEachWord(
-      text, *segmenter_, word_spans_, fold_scratch_,
-      [&](absl::string_view word, bool numeric) {
-        ++words;
-        if (!options_.drop_stopwords || numeric || !IsStopword(word)) {
-          word_hashes_.push_back(Hash64(word, kWordSeed));
-        }
-        if (numeric) {
-          entities.push_back(static_cast<uint16_t>(Hash64(word, kNumberSeed)));
-        }
-      });
+  for (const bool figures : {false, true}) {
+    const absl::string_view part =
+        figures ? absl::string_view(text).substr(text_marker)
+                : absl::string_view(text).substr(0, text_marker);
+    ForEachWord(
+        part, *segmenter_, word_spans_, fold_scratch_,
+        [&](absl::string_view word, bool numeric) {
+          ++words;
+          if (!options_.drop_stopwords || numeric || !IsStopword(word)) {
+            word_hashes_.push_back(Hash64(word, kWordSeed));
+          }
+          if (numeric && figures) {
+            entities.push_back(
+                static_cast<uint16_t>(Hash64(word, kNumberSeed)));
+          }
+        });
+  }
   const auto& date_text = story.dateline().date_text();
   ForEachWord(
       FoldText(date_text), *segmenter_, word_spans_, fold_scratch_,
@@ -506,7 +577,6 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
     lead.push_back(value);
     fp.lead_terms.emplace_back(value, std::string(word));
   };
-  const std::string headline = FoldText(story.headline());
   ForEachWord(
       headline, *segmenter_, word_spans_, fold_scratch_,
       [&](absl::string_view word, bool numeric) {
@@ -595,7 +665,7 @@ StoryFingerprint Fingerprinter::Compute(const wirestream::v1::Story& story,
   if (options_.headline_weight > 0 && !story.headline().empty()) {
     std::vector<uint64_t> headline_words;
     ForEachWord(
-        headline, *segmenter_, word_spans_, fold_scratch_,
+        folded_headline, *segmenter_, word_spans_, fold_scratch_,
         [&](absl::string_view word, bool numeric) {
           if (!options_.drop_stopwords || numeric || !IsStopword(word)) {
             headline_words.push_back(Hash64(word, kWordSeed));

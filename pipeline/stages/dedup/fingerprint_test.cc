@@ -228,7 +228,6 @@ TEST(ContainmentTest, FollowsFromResemblanceAndSizes) {
   EXPECT_NEAR(ContainmentFromResemblance(0.25, 100, 100), 0.4, 1e-9);
   EXPECT_EQ(ContainmentFromResemblance(0.5, 0, 10), 0.0);
 }
-
 }  // namespace
 }  // namespace wirestream::stages::dedup
 
@@ -322,6 +321,97 @@ TEST(LeadTest, WithoutDaysDropsTheDatelineDay) {
   EXPECT_EQ(fp.numbers.count, 4);
   EXPECT_EQ(WithoutDays(fp.numbers, 3 * 32 + 2, 0).count, 3);
   EXPECT_EQ(WithoutDays(fp.numbers, 0, 0).count, 4);
+}
+
+// Other wire languages: the sentences are from the real copy of
+// testdata/multilingual (Egyptian Exchange reports, TASS, NHK).
+
+TEST(OtherScriptsTest, ArabicIndicAndFullWidthDigitsAreTheSameFigures) {
+  auto fingerprinter = Default();
+  StoryFingerprint western = fingerprinter->Compute(
+      MakeStory("البورصة المصرية",
+                {"وارتفع مؤشر EGX 30 بنسبة 0.69% ليغلق عند مستوى 11431 "
+                 "نقطة"}),
+      "ar");
+  StoryFingerprint arabic_indic = fingerprinter->Compute(
+      MakeStory("البورصة المصرية",
+                {"وارتفع مؤشر EGX ٣٠ بنسبة ٠٫٦٩% ليغلق عند مستوى ١١٤٣١ "
+                 "نقطة"}),
+      "ar");
+  // 30, 0.69, 11431 in either digits.
+  EXPECT_EQ(western.numbers.count, 3);
+  EXPECT_EQ(western.numbers, arabic_indic.numbers);
+  StoryFingerprint full_width = fingerprinter->Compute(
+      MakeStory("日経平均株価", {"前営業日比１２４円６２銭高の４万５７５４円"}),
+      "ja");
+  StoryFingerprint ascii = fingerprinter->Compute(
+      MakeStory("日経平均株価", {"前営業日比124円62銭高の4万5754円"}), "ja");
+  EXPECT_EQ(full_width.numbers.count, 4);
+  EXPECT_EQ(full_width.numbers, ascii.numbers);
+  EXPECT_EQ(full_width.lead, ascii.lead);
+}
+
+TEST(OtherScriptsTest, CyrillicCapitalsAreNames) {
+  StoryFingerprint fp = Default()->Compute(
+      MakeStory("Лавров прибыл в Турцию",
+                {"Министр иностранных дел России Сергей Лавров прибыл с "
+                 "официальным визитом в турецкую Анкару."}),
+      "ru");
+  // России, Сергей, Лавров, Анкару ("Министр" opens the sentence).
+  EXPECT_EQ(fp.names.count, 4);
+}
+
+TEST(OtherScriptsTest, ACapitalisedHeadlineNamesTheBodysNames) {
+  // The body writes "Лавров" and "Анкару" as names; the headline, in
+  // capitals, is case-folded like them.
+  StoryFingerprint fp = Default()->Compute(
+      MakeStory("ЛАВРОВ ПРИБЫЛ В АНКАРУ",
+                {"Министр иностранных дел России Сергей Лавров прибыл с "
+                 "официальным визитом в турецкую Анкару."}),
+      "ru");
+  std::vector<std::string> terms;
+  for (const auto& [value, term] : fp.lead_terms) terms.push_back(term);
+  EXPECT_THAT(terms, ::testing::IsSupersetOf({"лавров", "анкару"}));
+  EXPECT_THAT(terms, ::testing::Not(::testing::Contains("прибыл")));
+}
+
+TEST(OtherScriptsTest, ScriptsWithoutCaseHaveNoNames) {
+  // Arabic, Chinese, Japanese and Korean have no capitals: no word of theirs
+  // is a name, so the lead is told by its figures alone.
+  for (const auto& [text, language] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"أنهت البورصة المصرية تعاملات جلسة اليوم الخميس", "ar"},
+           {"中银基金获QDII资格。记者从中银基金管理公司获悉", "zh"},
+           {"静岡県富士宮市にある白糸の滝の近くの広場で", "ja"},
+           {"코스피는 모처럼 외국인 매수세가 유입되며 상승 마감했다", "ko"}}) {
+    StoryFingerprint fp =
+        Default()->Compute(MakeStory("x", {"x " + text}), language);
+    EXPECT_EQ(fp.names.count, 0) << language;
+  }
+}
+
+TEST(DeskMarkerTest, UpdateMarkerIsNoFigure) {
+  // "UPDATE 1-" says how the story was sent: its "1" is no figure, and a
+  // short re-send under it keeps the figures of the story.
+  auto fingerprinter = Default();
+  const std::vector<std::string> body = {
+      "코스피는 전 거래일보다 23.80포인트 오른 2,363.91에 장을 마쳤다."};
+  StoryFingerprint first =
+      fingerprinter->Compute(MakeStory("코스피 상승 마감", body), "ko");
+  StoryFingerprint again = fingerprinter->Compute(
+      MakeStory("UPDATE 1-코스피 상승 마감", body), "ko");
+  EXPECT_EQ(first.numbers, again.numbers);
+  EXPECT_EQ(first.lead, again.lead);
+  // Its words are words of the story as any others.
+  EXPECT_EQ(again.word_count, first.word_count + 2);
+  EXPECT_NE(first.text_key, again.text_key);
+  StoryFingerprint corrected = fingerprinter->Compute(
+      MakeStory("CORRECTED-UPDATE 2-코스피 상승 마감", body), "ko");
+  EXPECT_EQ(first.numbers, corrected.numbers);
+  // A headline that only starts like a marker keeps its words.
+  StoryFingerprint updated =
+      fingerprinter->Compute(MakeStory("Update 1 of the index", body), "en");
+  EXPECT_EQ(updated.numbers.count, first.numbers.count + 1);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 //
 //   bazel run //pipeline/stages/dedup/eval:dedup_eval -- --seed=2 --misjudged
 //   bazel run //pipeline/stages/dedup/eval:dedup_eval -- --real --misjudged
+//   bazel run //pipeline/stages/dedup/eval:dedup_eval -- --real --lang=zh
 //   bazel run //pipeline/stages/dedup/eval:dedup_eval -- --loadgen=20000
 #include <algorithm>
 #include <array>
@@ -28,6 +29,9 @@ ABSL_FLAG(bool, real, false,
 ABSL_FLAG(int64_t, loadgen, 0,
           "judge this many of loadgen's stories (default mix, --seed) and "
           "print the verdicts by the kind loadgen meant");
+ABSL_FLAG(std::string, lang, "",
+          "with --real: score this language of the multilingual set "
+          "(testdata/multilingual/<lang>) instead of the English pairs");
 ABSL_FLAG(bool, heldout, false,
           "with --real: score the held-out pairs (pairs_heldout.tsv)");
 ABSL_FLAG(bool, evidence_table, false,
@@ -89,7 +93,11 @@ std::string Compare(const Fingerprinter& fingerprinter,
 
 int ScoreRealCopy(const char* argv0, const DeduplicatorConfig& config) {
   std::string dir = absl::GetFlag(FLAGS_testdata);
-  if (dir.empty()) dir = RealCopyDataDir(argv0);
+  if (dir.empty()) {
+    const std::string lang = absl::GetFlag(FLAGS_lang);
+    dir = lang.empty() ? RealCopyDataDir(argv0)
+                       : MultilingualDataDir(argv0, lang);
+  }
   auto set = LoadRealCopySet(
       dir, absl::GetFlag(FLAGS_heldout) ? "pairs_heldout.tsv" : "pairs.tsv");
   if (!set.ok()) {

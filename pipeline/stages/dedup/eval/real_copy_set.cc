@@ -17,6 +17,8 @@ namespace wirestream::stages::dedup {
 namespace {
 
 constexpr char kRelativeDir[] = "pipeline/stages/dedup/testdata/real";
+constexpr char kMultilingualDir[] =
+    "pipeline/stages/dedup/testdata/multilingual";
 
 absl::Status LineError(const std::string& file, int line,
                        absl::string_view what) {
@@ -113,6 +115,11 @@ std::string Percent(int right, int total) {
 
 std::string RealCopyDataDir(const char* argv0) {
   return DataDir(argv0, kRelativeDir, "pairs.tsv");
+}
+
+std::string MultilingualDataDir(const char* argv0, absl::string_view language) {
+  return DataDir(argv0, absl::StrCat(kMultilingualDir, "/", language),
+                 "pairs.tsv");
 }
 
 absl::string_view PairLabelName(PairLabel label) {

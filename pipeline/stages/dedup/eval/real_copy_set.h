@@ -61,6 +61,15 @@ struct RealCopySet {
 // or binary's runfiles, else relative to the workspace root.
 std::string RealCopyDataDir(const char* argv0);
 
+// The wire languages of the multilingual set (../testdata/multilingual),
+// English aside (it is measured on the real-copy set).
+inline constexpr const char* kMultilingualLanguages[] = {
+    "fr", "de", "es", "it", "pt", "ru", "ar", "zh", "ja", "ko"};
+
+// Returns the directory of one language of the multilingual set (same
+// files as the real-copy set's), found like RealCopyDataDir's.
+std::string MultilingualDataDir(const char* argv0, absl::string_view language);
+
 // Loads and normalizes the stories under `dir` and reads the labels of
 // `pairs_file` there: "pairs.tsv" (the set the rules were developed on) or
 // "pairs_heldout.tsv" (scored once, after).
