@@ -78,7 +78,7 @@ TEST(ClassifierTest, ReplacesPreviousResults) {
 // topics and says why, instead of low-confidence noise ("sport 0.07" for a
 // French fuel-price story); its countries are still tagged.
 TEST(ClassifierTest, LanguageWithoutATopicModelSaysSo) {
-  auto c = Classifier::Create({});
+  auto c = Classifier::Create({.topic_languages = {"en"}});
   ASSERT_TRUE(c.ok());
   wirestream::v1::Story story;
   story.set_language("fr-FR");
@@ -105,6 +105,57 @@ TEST(ClassifierTest, LanguageWithoutATopicModelSaysSo) {
     EXPECT_EQ(out.topics_unavailable(), "") << language;
     EXPECT_GT(out.topics_size(), 0) << language;
   }
+}
+
+// A language's own model (model_<lang>.tsv, lexicon_<lang>.tsv) scores its
+// stories with its own tokens; English stories keep the English model.
+TEST(ClassifierTest, EachLanguageHasItsOwnModel) {
+  ClassifierData data = EmbeddedClassifierData();
+  data.language_topics["gl"] = {.lexicon_tsv = "medtop:15000000\t4.0\tfútbol\n",
+                                .model_tsv =
+                                    "medtop:15000000\t__bias__\t-2.0\n"
+                                    "medtop:15000000\tgoleó\t1.0\n"};
+  auto c = Classifier::Create({.data = data, .topic_languages = {"en", "gl"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_NE((*c)->TopicModelFor("gl"), nullptr);
+  EXPECT_EQ((*c)->TopicModelFor("gl")->language(), "gl");
+  EXPECT_EQ((*c)->TopicModelFor("en"), &(*c)->topic_model());
+  EXPECT_EQ((*c)->TopicModelFor("fr"), nullptr);
+
+  wirestream::v1::Story story;
+  story.set_language("gl");
+  story.set_headline("FÚTBOL: el equipo goleó");
+  wirestream::v1::EnrichedStory out;
+  (*c)->Classify(story, &out);
+  EXPECT_EQ(out.topics_unavailable(), "");
+  ASSERT_GE(out.topics_size(), 1);
+  EXPECT_EQ(out.topics(0).code(), "medtop:15000000");
+  EXPECT_TRUE(out.topics(0).primary());
+  // z = -2 + 4 x 1.5 + 1 x 1.5 (both in the headline) = 5.5.
+  EXPECT_FLOAT_EQ(out.topics(0).score(), 0.996f);
+  ASSERT_EQ(out.topics(0).evidence_size(), 2);
+  EXPECT_EQ(out.topics(0).evidence(0), "fútbol");
+  EXPECT_EQ(out.topics(0).evidence(1), "goleó");
+
+  // Listed languages only: without "gl" in topic_languages it says so.
+  c = Classifier::Create({.data = data, .topic_languages = {"en"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  (*c)->Classify(story, &out);
+  EXPECT_EQ(out.topics_size(), 0);
+  EXPECT_EQ(out.topics_unavailable(), "no topic model for language gl");
+}
+
+TEST(ClassifierTest, TopicLanguageWithoutAModelIsInvalid) {
+  auto c = Classifier::Create({.topic_languages = {"en", "qq"}});
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(c.status().message(),
+            "topic_languages lists qq, which has no topic model "
+            "(model_qq.tsv)");
+
+  ClassifierData data = EmbeddedClassifierData();
+  data.language_topics["gl"] = {.lexicon_tsv = "medtop:1\t1.0\tx y\n"};
+  c = Classifier::Create({.data = data, .topic_languages = {"gl"}});
+  EXPECT_EQ(c.status().message(), "lexicon_gl.tsv:1: unknown topic medtop:1");
 }
 
 // Untrusted text: arbitrary bytes, broken UTF-8, huge words, no spaces.

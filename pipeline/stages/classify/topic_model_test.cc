@@ -1,5 +1,9 @@
 #include "pipeline/stages/classify/topic_model.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "pipeline/stages/classify/story_text.h"
 #include "pipeline/stages/classify/topic_features.h"
@@ -112,6 +116,73 @@ TEST(TopicModelTest, PrimaryRowForDeeperTopicIsAnError) {
   model = TopicModel::Create(kTaxonomy, "", "primary:medtop:99\tx\t1\n");
   EXPECT_EQ(model.status().message(),
             "model.tsv:1: unknown topic primary:medtop:99");
+}
+
+// English keeps the tokens its model was trained on: runs of ASCII
+// letters and digits, lower-cased, one-letter tokens and numbers dropped.
+TEST(TopicFeaturesTest, EnglishTokensAreAsciiRuns) {
+  EXPECT_EQ(Tokenize("El Niño hit Moscow's U.S. A320 in 2024, 4,512.3 tons"),
+            (std::vector<std::string>{"el", "ni", "hit", "moscow", "a320", "in",
+                                      "tons"}));
+  EXPECT_EQ(Tokenize("El Niño", "en"), Tokenize("El Niño"));
+}
+
+// Other languages: words from the shared segmenter, case-folded, with
+// their letters whole.
+TEST(TopicFeaturesTest, OtherLanguagesKeepTheirLetters) {
+  EXPECT_EQ(Tokenize("L'ÉCONOMIE française recule", "fr"),
+            (std::vector<std::string>{"économie", "française", "recule"}));
+  EXPECT_EQ(Tokenize("Die STRAßE in München", "de"),
+            (std::vector<std::string>{"die", "strasse", "in", "münchen"}));
+  EXPECT_EQ(Tokenize("Москва ЗАЯВИЛА", "ru"),
+            (std::vector<std::string>{"москва", "заявила"}));
+}
+
+// Chinese and Japanese are cut into dictionary words, not characters.
+TEST(TopicFeaturesTest, ChineseAndJapaneseAreCutIntoWords) {
+  const std::vector<std::string> zh = Tokenize("中国经济增长放缓", "zh");
+  EXPECT_NE(std::find(zh.begin(), zh.end(), "经济"), zh.end());
+  EXPECT_NE(std::find(zh.begin(), zh.end(), "增长"), zh.end());
+  EXPECT_EQ(std::find(zh.begin(), zh.end(), "经"), zh.end());
+  const std::vector<std::string> ja = Tokenize("日本の経済成長", "ja");
+  EXPECT_NE(std::find(ja.begin(), ja.end(), "経済"), ja.end());
+  EXPECT_EQ(std::find(ja.begin(), ja.end(), "経"), ja.end());
+  // Bigrams are over words: "经济 增长".
+  wirestream::v1::Story story;
+  story.set_headline("中国经济增长放缓");
+  TopicFeatures f = ExtractTopicFeatures(ExtractStoryText(story), "zh");
+  bool bigram = false;
+  for (const TopicFeature& t : f.terms) bigram |= f.Text(t) == "经济 增长";
+  EXPECT_TRUE(bigram);
+}
+
+// Korean: a noun's trailing particle is cut off when two syllables stay.
+TEST(TopicFeaturesTest, KoreanParticlesAreCutOff) {
+  EXPECT_EQ(
+      Tokenize("북한은 북한의 미국과의 한미관계 나는", "ko"),
+      (std::vector<std::string>{"북한", "북한", "미국", "한미관계", "나는"}));
+}
+
+TEST(TopicFeaturesTest, StopWordsArePerLanguage) {
+  EXPECT_TRUE(IsStopWord("the"));
+  EXPECT_TRUE(IsStopWord("les", "fr"));
+  EXPECT_FALSE(IsStopWord("les"));
+  EXPECT_TRUE(IsStopWord("的", "zh"));
+  EXPECT_FALSE(IsStopWord("the", "fr"));
+}
+
+// A language's lexicon phrases are cut by that language's tokens.
+TEST(TopicModelTest, LexiconPhrasesUseTheLanguagesTokens) {
+  auto model = TopicModel::Create(
+      kTaxonomy, "medtop:16000000\t2.0\tfrappes aériennes\n", "", "fr");
+  ASSERT_TRUE(model.ok()) << model.status();
+  wirestream::v1::Story story;
+  story.set_headline("Nouvelles FRAPPES AÉRIENNES sur la ville");
+  TopicFeatures f = ExtractTopicFeatures(ExtractStoryText(story), "fr");
+  const std::vector<double> z = (*model)->LexiconLogits(f);
+  EXPECT_DOUBLE_EQ(z[(*model)->TopicIndex("medtop:16000000")], 3.0);
+  auto bad = TopicModel::Create(kTaxonomy, "medtop:1\t2.0\tx\n", "", "fr");
+  EXPECT_EQ(bad.status().message(), "lexicon_fr.tsv:1: unknown topic medtop:1");
 }
 
 }  // namespace
