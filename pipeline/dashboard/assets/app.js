@@ -10,6 +10,7 @@
   const HOUR_MS = 3600 * 1000;
   const state = {
     filters: {},
+    total: 0,
     storyOpen: null,
     sound: false,
     wall: false,
@@ -127,7 +128,7 @@
     if (!iso) return '';
     const d = new Date(iso);
     const now = new Date();
-    const hm = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const hm = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     return d.toDateString() === now.toDateString() ? hm : d.toLocaleDateString() + ' ' + hm;
   }
 
@@ -181,10 +182,16 @@
     return item;
   }
 
+  function showTotal() {
+    const shown = $('stories').children.length;
+    $('total').textContent = state.total > shown ? '(' + shown + ' of ' + state.total + ')' : '(' + state.total + ')';
+  }
+
   function renderStories(list, total) {
     const ol = $('stories');
+    state.total = total;
     ol.replaceChildren(...list.map(storyItem));
-    $('total').textContent = total > list.length ? '(' + list.length + ' of ' + total + ')' : '(' + total + ')';
+    showTotal();
     $('empty').hidden = list.length > 0;
   }
 
@@ -214,8 +221,14 @@
     const item = storyItem(s);
     item.classList.add('fresh');
     const existing = ol.querySelector('li.story[data-id="' + CSS.escape(s.id) + '"]');
-    if (existing) existing.replaceWith(item); else ol.prepend(item);
+    if (existing) {
+      existing.replaceWith(item);
+    } else {
+      ol.prepend(item);
+      state.total++;
+    }
     while (ol.children.length > MAX_SHOWN) ol.lastElementChild.remove();
+    showTotal();
     $('empty').hidden = true;
     scheduleCounts();
   }
