@@ -19,6 +19,7 @@ packages=(
   libcld2-dev libhyperscan-dev libre2-dev libxxhash-dev libyaml-cpp-dev
   libcurl4-openssl-dev librocksdb-dev iso-codes
   default-jre-headless maven kcat curl iproute2 git prometheus
+  chromium
 )
 
 missing=()
@@ -68,4 +69,15 @@ if [[ "$("$cache/buf/node_modules/.bin/buf" --version 2>/dev/null)" != "$buf_ver
   mkdir -p "$cache/buf"
   npm install --no-audit --no-fund --silent --prefix "$cache/buf" \
     "@bufbuild/buf@$buf_version" >/dev/null
+fi
+
+# The dashboard's browser test: Debian's chromium (above) driven by
+# playwright-core from npm, which never downloads a browser of its own.
+playwright_version=1.65.2
+browser_dir="$cache/dashboard-browser"
+if [[ "$(node -p "require('$browser_dir/node_modules/playwright-core/package.json').version" 2>/dev/null)" != "$playwright_version" ]]; then
+  echo "setup: installing playwright-core $playwright_version from npm"
+  mkdir -p "$browser_dir"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent \
+    --prefix "$browser_dir" "playwright-core@$playwright_version" >/dev/null
 fi

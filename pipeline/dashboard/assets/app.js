@@ -420,6 +420,7 @@
   let scroller = null;
   function setWall(on) {
     state.wall = on;
+    document.documentElement.classList.toggle('wall', on);
     document.body.classList.toggle('wall', on);
     $('wall').setAttribute('aria-pressed', String(on));
     if (scroller) { clearInterval(scroller); scroller = null; }
