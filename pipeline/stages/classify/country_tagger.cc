@@ -150,6 +150,43 @@ bool IsGovernmentVerb(absl::string_view w) {
   return kVerbs->contains(w);
 }
 
+// Words for a government, its leader or its envoys in the wire languages.
+// A demonym next to one names the government that acts ("le président
+// américain", "die deutsche Regierung", "российский президент",
+// "الرئيس الأمريكي"): a headline's subject, as a name is; a demonym before
+// anything else ("Russian missiles hit Ukraine") is not.
+bool IsGovernmentWord(absl::string_view w) {
+  static const auto* const kWords = new absl::flat_hash_set<std::string>{
+      // en
+      "president", "prime", "premier", "minister", "government", "chancellor",
+      "foreign", "leader", "king", "officials", "authorities", "diplomats",
+      "envoy", "ambassador", "delegation", "cabinet",
+      // fr
+      "président", "présidente", "ministre", "gouvernement", "chancelier",
+      "chancelière", "chef", "dirigeant", "diplomatie", "roi", "autorités",
+      "ambassadeur", "délégation", "homologue",
+      // es, it, pt
+      "presidente", "ministro", "ministra", "gobierno", "canciller",
+      "mandatario", "jefe", "rey", "autoridades", "embajador", "delegación",
+      "homólogo", "governo", "cancelliere", "capo", "autorità", "ambasciatore",
+      "delegazione", "omologo", "chanceler", "chefe", "líder", "embaixador",
+      "delegação", "primeiro-ministro", "premiê",
+      // de
+      "Regierung", "Präsident", "Präsidentin", "Kanzler", "Kanzlerin",
+      "Minister", "Ministerin", "Außenminister", "Außenministerin",
+      "Regierungschef", "Regierungschefin", "Staatschef", "Botschafter",
+      "Delegation", "Ministerpräsident", "Premierminister",
+      // ru
+      "президент", "президента", "президентом", "премьер", "премьера",
+      "министр", "министра", "правительство", "правительства", "власти",
+      "властей", "лидер", "лидера", "глава", "главы", "посол", "посла",
+      "делегация", "делегации", "МИД", "сторона", "стороны",
+      // ar
+      "الرئيس", "رئيس", "وزير", "الوزير", "الحكومة", "حكومة", "السلطات",
+      "السفير", "الوفد", "الخارجية", "الملك"};
+  return kWords->contains(w) || kWords->contains(absl::AsciiStrToLower(w));
+}
+
 // Picks the reading of an ambiguous word, or nullptr to drop it.
 const AmbiguousReading* ChooseReading(const PlaceEntry& entry,
                                       const std::vector<bool>& context_present,
@@ -391,6 +428,10 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
       if (r == nullptr) continue;
       code = r->code;
     }
+    const bool names_government =
+        entry.kind == PlaceKind::kDemonym &&
+        (IsGovernmentWord(NextWord(field.text, m.end)) ||
+         IsGovernmentWord(PreviousWord(field.text, m.begin)));
     std::string surface = field.text.substr(m.begin, m.end - m.begin);
     double weight = KindWeight(entry.kind);
     if (entry.kind == PlaceKind::kCapital &&
@@ -409,7 +450,8 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
       ++t.mentions;
       t.in_headline |= field.kind == FieldKind::kHeadline;
       if (field.kind == FieldKind::kHeadline && headline_subject.empty() &&
-          entry.kind != PlaceKind::kDemonym && !after_headline_company) {
+          (entry.kind != PlaceKind::kDemonym || names_government) &&
+          !after_headline_company) {
         headline_subject = std::string(one);
       }
       t.AddEvidence(surface);
