@@ -32,6 +32,16 @@ std::vector<std::string> InProcessPipeline::StageNames() const {
   return names;
 }
 
+std::vector<absl::Duration> InProcessPipeline::StageTimes() const {
+  std::vector<absl::Duration> times;
+  for (const Step& step : steps_) times.push_back(step.busy);
+  return times;
+}
+
+void InProcessPipeline::ResetStageTimes() {
+  for (Step& step : steps_) step.busy = absl::ZeroDuration();
+}
+
 absl::StatusOr<PipelineResult> InProcessPipeline::Run(
     const runtime::InputRecord& record) {
   PipelineResult result;
@@ -40,8 +50,10 @@ absl::StatusOr<PipelineResult> InProcessPipeline::Run(
     Step& step = steps_[s];
     std::vector<runtime::InputRecord> next;
     for (const runtime::InputRecord& input : inputs) {
+      absl::Time start = absl::Now();
       absl::StatusOr<std::vector<runtime::OutputRecord>> outputs =
           step.stage->Process(input);
+      step.busy += absl::Now() - start;
       if (!outputs.ok()) {
         if (!runtime::IsBadInput(outputs.status())) return outputs.status();
         result.dead_letters.push_back(

@@ -71,6 +71,11 @@ class InProcessPipeline {
   // The stages' names in order, e.g. {"normalize"}.
   std::vector<std::string> StageNames() const;
 
+  // The wall time each stage has spent in Process since the last
+  // ResetStageTimes, in stage order (for benchmarks).
+  std::vector<absl::Duration> StageTimes() const;
+  void ResetStageTimes();
+
   void set_max_dead_letter_value_bytes(size_t bytes) {
     max_dead_letter_value_bytes_ = bytes;
   }
@@ -82,6 +87,8 @@ class InProcessPipeline {
     // The offset of the stage's next output record on its in-process
     // "topic".
     int64_t next_offset = 0;
+    // Time spent in Process (StageTimes).
+    absl::Duration busy;
   };
 
   std::vector<Step> steps_;

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pipeline/runtime/stage.h"
@@ -127,6 +129,35 @@ TEST(InProcessPipelineTest, OffsetsRunOnAcrossRuns) {
             "in-process.headline@0");
   EXPECT_EQ(pipeline.Run(Record("where"))->stories[0].story().headline(),
             "in-process.headline@1");
+}
+
+// Takes at least 5 ms a record, then hands it on.
+class SlowStage : public runtime::Stage {
+ public:
+  absl::string_view name() const override { return "slow"; }
+  absl::StatusOr<std::vector<runtime::OutputRecord>> Process(
+      const runtime::InputRecord& record) override {
+    absl::SleepFor(absl::Milliseconds(5));
+    runtime::OutputRecord out;
+    out.key = record.key;
+    out.value = record.value;
+    return std::vector<runtime::OutputRecord>{out};
+  }
+};
+
+TEST(InProcessPipelineTest, CountsEachStagesTimeUntilReset) {
+  InProcessPipeline pipeline;
+  pipeline.AddStage(std::make_unique<SlowStage>(), RecordType::kStory);
+  pipeline.AddStage(std::make_unique<HeadlineStage>(), RecordType::kStory);
+  ASSERT_TRUE(pipeline.Run(Record("one")).ok());
+  ASSERT_TRUE(pipeline.Run(Record("two")).ok());
+  std::vector<absl::Duration> times = pipeline.StageTimes();
+  ASSERT_THAT(times, SizeIs(2));
+  EXPECT_GE(times[0], absl::Milliseconds(10));
+  EXPECT_GE(times[1], absl::ZeroDuration());
+  pipeline.ResetStageTimes();
+  EXPECT_EQ(pipeline.StageTimes()[0], absl::ZeroDuration());
+  EXPECT_EQ(pipeline.StageTimes()[1], absl::ZeroDuration());
 }
 
 TEST(InProcessPipelineTest, BadInputBecomesADeadLetter) {
