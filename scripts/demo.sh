@@ -5,8 +5,9 @@
 # sample stories until Ctrl-C. Enriched stories, alerts and dead letters
 # are shown on stdout as they come; progress and the summary on stderr.
 # Metrics: http://127.0.0.1:9464/metrics (normalize) to :9467 (alert).
+# The newsroom dashboard: http://127.0.0.1:8080/ (--dashboard_port).
 #
-#   scripts/demo.sh [--wait_s=N] [--metrics_port=PORT] [--rules=FILE] [--partitions=N]
+#   scripts/demo.sh [--wait_s=N] [--metrics_port=PORT] [--dashboard_port=PORT] [--rules=FILE] [--partitions=N]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -338,7 +338,9 @@ void StoryWindow::WriteSummaryLocked(const StoryEntry& entry,
       auto other = stories_.find(id);
       if (other == stories_.end()) continue;
       const v1::Story& o = other->second->story.story();
-      const std::string& source = o.source();
+      // Outlets, not feeds: one feed often carries several providers.
+      const std::string& source =
+          o.provider().empty() ? o.source() : o.provider();
       if (std::find(sources.begin(), sources.end(), source) == sources.end()) {
         sources.push_back(source);
       }

@@ -11,8 +11,10 @@
 // are through, the follow-ups (a re-send from another feed and another
 // outlet's rewrite), then shows as they arrive the enriched stories
 // (verdict, cluster, topics, countries, rule hits), the alerts and the dead
-// letters. Runs until Ctrl-C (exit 0), or with --wait_s until everything
-// is through or the time is up; the last line sums it up.
+// letters. The newsroom dashboard serves the same stories as a web page
+// (address printed at start, --dashboard_port). Runs until Ctrl-C (exit 0), or
+// with --wait_s until everything is through or the time is up; the last line
+// sums it up.
 #include <algorithm>
 #include <atomic>
 #include <csignal>
@@ -33,6 +35,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "librdkafka/rdkafkacpp.h"
+#include "pipeline/dashboard/dashboard.h"
 #include "pipeline/runtime/embedded_cluster.h"
 #include "pipeline/runtime/log.h"
 #include "pipeline/runtime/runner.h"
@@ -62,6 +65,10 @@ ABSL_FLAG(int, metrics_port, 9464,
 ABSL_FLAG(int, wait_s, 0,
           "0: run until Ctrl-C. Otherwise stop once every story is through, "
           "or after this many seconds.");
+ABSL_FLAG(int, dashboard_port, 8080,
+          "Port of the newsroom dashboard (the web page of enriched stories "
+          "and alerts); 0 picks a free one, as does --metrics_port=0; -1 "
+          "starts none.");
 ABSL_FLAG(int, window_hours, 72,
           "dedup's window: stories further apart in event time never match.");
 
@@ -223,6 +230,27 @@ int Main() {
     });
   }
 
+  // The newsroom dashboard on wire.enriched and wire.alerts. The embedded
+  // cluster cannot look offsets up by time: it reads from the beginning.
+  std::unique_ptr<dashboard::Dashboard> dashboard;
+  const int dashboard_port = absl::GetFlag(FLAGS_dashboard_port);
+  if (!stop && dashboard_port >= 0) {
+    dashboard::DashboardOptions board;
+    board.feed.bootstrap = bootstrap;
+    board.feed.history = dashboard::HistoryStart::kFromBeginning;
+    board.server.address =
+        absl::StrCat("127.0.0.1:", metrics_port == 0 ? 0 : dashboard_port);
+    auto started = dashboard::Dashboard::Start(std::move(board));
+    if (!started.ok()) {
+      LogError("demo: no dashboard: %s (--dashboard_port=0 picks a free port)",
+               started.status().message());
+      stop = true;
+    } else {
+      dashboard = *std::move(started);
+      LogInfo("demo: dashboard at http://127.0.0.1:%d/", dashboard->port());
+    }
+  }
+
   std::string error;
   std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(
       Conf({{"bootstrap.servers", bootstrap}}).get(), error));
@@ -308,6 +336,7 @@ int Main() {
   const bool interrupted = g_interrupted.load();
   if (interrupted) LogInfo("demo: interrupted; stopping the stages");
   reader->close();
+  dashboard.reset();
   stop = true;
   for (auto& w : workers) w.join();
   (*rules)->Stop();
