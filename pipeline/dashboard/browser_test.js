@@ -123,8 +123,8 @@ async function main() {
   }
   check('live stories arrived in the same document (no reload)',
     await page.evaluate(() => window.__sameDocument === true));
-  const first = await page.$eval('li.story', (li) => li.dataset.id);
-  check('newest live story on top', first === 'live-markup-1', first);
+  const order = await page.$$eval('li.story', (items) => items.map((li) => li.dataset.id + '@' + li.dataset.arrived));
+  check('newest live story on top', order[0].startsWith('live-markup-1@'), order);
 
   // 5. An alert stands out; a kill is struck through.
   await page.waitForSelector('#alerts li.alert.critical');

@@ -147,7 +147,7 @@
     if (s.alerts.length) classes.push('alerted');
     if (worst === 'warning') classes.push('warning');
     const item = el('li', { class: classes.join(' '), 'data-id': s.id, 'data-cluster': s.cluster_id,
-      'data-kind': s.kind });
+      'data-kind': s.kind, 'data-arrived': s.arrived });
 
     const meta = el('div', { class: 'meta' },
       el('time', { datetime: s.time || s.arrived, text: timeText(s.time || s.arrived) }),
@@ -195,42 +195,68 @@
     $('empty').hidden = list.length > 0;
   }
 
+  // Live stories are put on the page once a frame, all that came in it
+  // together: at a thousand stories a second the page does one DOM update
+  // per frame, not one per story.
+  const pending = [];
+  let flushScheduled = false;
+
   function addLiveStory(s) {
-    remember(s);
+    pending.push(s);
+    if (flushScheduled) return;
+    flushScheduled = true;
+    if (document.hidden) setTimeout(flushLive, 250); else requestAnimationFrame(flushLive);
+  }
+
+  function clusterMembers(ol, clusterId) {
+    return ol.querySelectorAll('li.story[data-cluster="' + CSS.escape(clusterId) + '"]');
+  }
+
+  function flushLive() {
+    flushScheduled = false;
+    const batch = pending.splice(0, pending.length);
     const ol = $('stories');
-    // A kill strikes through every story of its cluster; a new member
-    // updates the cluster's count on the others.
-    for (const other of ol.querySelectorAll('li.story')) {
-      if (other.dataset.cluster !== s.cluster_id || other.dataset.id === s.id) continue;
-      if (s.killed) {
-        other.classList.add('killed');
-        if (!other.querySelector('.badge.kill')) {
-          other.querySelector('.meta').append(el('span', { class: 'badge kill', text: 'KILLED' }));
+    const added = new Map();
+    // Records of several partitions come interleaved: each goes in its
+    // place by arrival time, newest first.
+    batch.sort((a, b) => (a.arrived < b.arrived ? -1 : a.arrived > b.arrived ? 1 : 0));
+    for (const s of batch) {
+      remember(s);
+      // A kill strikes through every story of its cluster; a new member
+      // updates the cluster's count on the others.
+      for (const other of clusterMembers(ol, s.cluster_id)) {
+        if (other.dataset.id === s.id) continue;
+        if (s.killed) {
+          other.classList.add('killed');
+          if (!other.querySelector('.badge.kill')) {
+            other.querySelector('.meta').append(el('span', { class: 'badge kill', text: 'KILLED' }));
+          }
+        }
+        const cluster = other.querySelector('.cluster');
+        if (cluster) {
+          cluster.textContent = s.cluster_sources > 1 ? s.cluster_sources + ' sources'
+            : s.cluster_stories + ' versions';
+        }
+        if (s.kind === 'UPDATE' && !other.querySelector('.badge.updated-since')) {
+          other.querySelector('.meta').append(el('span', { class: 'badge update updated-since', text: 'updated since' }));
         }
       }
-      const cluster = other.querySelector('.cluster');
-      if (cluster) {
-        cluster.textContent = s.cluster_sources > 1 ? s.cluster_sources + ' sources'
-          : s.cluster_stories + ' versions';
-      }
-      if (s.kind === 'UPDATE' && !other.querySelector('.badge.updated-since')) {
-        other.querySelector('.meta').append(el('span', { class: 'badge update updated-since', text: 'updated since' }));
-      }
-    }
-    if (!matches(s)) return;
-    const item = storyItem(s);
-    item.classList.add('fresh');
-    const existing = ol.querySelector('li.story[data-id="' + CSS.escape(s.id) + '"]');
-    if (existing) {
-      existing.replaceWith(item);
-    } else {
-      ol.prepend(item);
-      state.total++;
+      if (!matches(s)) continue;
+      const item = storyItem(s);
+      item.classList.add('fresh');
+      const existing = ol.querySelector('li.story[data-id="' + CSS.escape(s.id) + '"]');
+      if (existing) existing.remove(); else state.total++;
+      let before = ol.firstElementChild;
+      while (before && before.dataset.arrived > s.arrived) before = before.nextElementSibling;
+      ol.insertBefore(item, before);
+      added.set(s.id, item);
     }
     while (ol.children.length > MAX_SHOWN) ol.lastElementChild.remove();
     showTotal();
-    $('empty').hidden = true;
-    scheduleCounts();
+    if (added.size) {
+      $('empty').hidden = true;
+      scheduleCounts();
+    }
   }
 
   async function loadStories() {

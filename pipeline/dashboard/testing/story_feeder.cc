@@ -9,7 +9,9 @@
 // A fixture file holds one EnrichedStory (".enriched.txtpb") or Alert
 // (".alert.txtpb") in protobuf text format. A first line
 // "# age_minutes: N" gives the record a timestamp N minutes in the past.
-// Story times left unset are filled with the record's time.
+// Story times left unset are filled with the record's time. Files without
+// an age written in one run get rising timestamps, a millisecond apart at
+// least.
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -99,13 +101,24 @@ bool SendFile(Feeder& feeder, const std::string& path) {
   }
   const std::string body = text.str();
   absl::Time time = absl::Now();
+  bool aged = false;
   absl::string_view first = body;
   first = first.substr(0, first.find('\n'));
   if (absl::ConsumePrefix(&first, "# age_minutes:")) {
     int minutes = 0;
     if (absl::SimpleAtoi(absl::StripAsciiWhitespace(first), &minutes)) {
       time -= absl::Minutes(minutes);
+      aged = true;
     }
+  }
+  // Files written one after the other get distinct, rising times, so
+  // "newest first" has one answer however the records are partitioned.
+  static absl::Time last = absl::InfinitePast();
+  // Kafka keeps milliseconds.
+  time = absl::FromUnixMillis(absl::ToUnixMillis(time));
+  if (!aged) {
+    if (time <= last) time = last + absl::Milliseconds(1);
+    last = time;
   }
   if (absl::EndsWith(path, ".alert.txtpb")) {
     v1::Alert alert;
