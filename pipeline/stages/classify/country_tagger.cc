@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -293,6 +294,39 @@ std::pair<std::string, size_t> FirstTicker(absl::string_view text) {
   return {"", absl::string_view::npos};
 }
 
+// The place of a dateline in the forms Chinese, Japanese and Korean wire
+// copy opens a story with: "【香港中通社3月31日電】", "中評社北京3月17日電",
+// "新华社北京10月29日电" (agency, city, date, "dispatch"), "【ソウル聯合ニュ
+// ース】" and "(워싱턴=연합뉴스)" (city and agency). Returns the part that
+// holds the city ("香港中通社3月31日", "ソウル聯合ニュース", "워싱턴"), or
+// "" when the paragraph opens with none ("据新华社电" names no city).
+absl::string_view AgencyDatelinePart(absl::string_view paragraph) {
+  constexpr size_t kMaxBytes = 60;  // about 20 characters of CJK text
+  if (absl::StartsWith(paragraph, "【")) {
+    const size_t close = paragraph.find("】");
+    if (close == absl::string_view::npos || close > kMaxBytes) return {};
+    return paragraph.substr(3, close - 3);
+  }
+  if (absl::StartsWith(paragraph, "(") || absl::StartsWith(paragraph, "（")) {
+    const size_t open = paragraph[0] == '(' ? 1 : 3;
+    const size_t eq = paragraph.find('=');
+    const size_t close = paragraph.find_first_of(")）");
+    if (eq == absl::string_view::npos || eq > kMaxBytes ||
+        (close != absl::string_view::npos && close < eq)) {
+      return {};
+    }
+    return paragraph.substr(open, eq - open);
+  }
+  // "...日电" / "...日電": a date, then the dispatch.
+  for (absl::string_view dispatch : {"日电", "日電"}) {
+    const size_t at = paragraph.find(dispatch);
+    if (at != absl::string_view::npos && at <= kMaxBytes) {
+      return paragraph.substr(0, at);
+    }
+  }
+  return {};
+}
+
 struct Tally {
   double text = 0;      // evidence from the text
   double dateline = 0;  // evidence from the dateline
@@ -409,13 +443,23 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
   std::map<std::string, Tally> tallies;
   std::string headline_subject;
   int order = 0;
-  for (const Mention& m : mentions) {
+  for (size_t i = 0; i < mentions.size(); ++i) {
+    const Mention& m = mentions[i];
     const PlaceEntry& entry = g.places()[m.place];
     const TextField& field = text.fields[m.field];
     const bool after_headline_company =
         field.kind == FieldKind::kHeadline &&
         headline_ticker_end != std::string::npos &&
         m.begin >= headline_ticker_end;
+    // An institution right after a place ("俄罗斯外交部", "중국 외교부",
+    // "ロシア外務省") is that place's: it adds nothing of its own.
+    if (entry.kind == PlaceKind::kInstitution && i > 0 &&
+        mentions[i - 1].field == m.field &&
+        (mentions[i - 1].end == m.begin ||
+         (mentions[i - 1].end + 1 == m.begin &&
+          field.text[mentions[i - 1].end] == ' '))) {
+      continue;
+    }
     std::string code = entry.code;
     if (!entry.readings.empty()) {
       // Only a capitalised word can be part of a name: "russo" (the
@@ -458,8 +502,33 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
     }
   }
 
-  const std::string dateline_code =
-      ResolveDateline(text.dateline, context_present);
+  std::string dateline = text.dateline;
+  std::string dateline_code = ResolveDateline(dateline, context_present);
+  if (dateline.empty()) {
+    // Chinese, Japanese and Korean copy: the agency's dateline at the
+    // start of the lead names its city; the first place in it decides.
+    // Copy labelled by the guide reads it as the agency's credit, not as
+    // a place the story names, so it weighs for a country the text names
+    // and adds none by itself.
+    for (const TextField& field : text.fields) {
+      if (field.kind != FieldKind::kBody) continue;
+      const absl::string_view part = AgencyDatelinePart(field.text);
+      hits.clear();
+      g.matcher().Scan(part, &hits);
+      for (const LiteralMatcher::Hit& hit : hits) {
+        const PatternInfo& info = g.pattern(hit.pattern);
+        if (info.place < 0 || info.blocker) continue;
+        const std::string place(part.substr(hit.begin, hit.end - hit.begin));
+        const std::string code = ResolveDateline(place, context_present);
+        if (tallies.count(code) > 0) {
+          dateline = place;
+          dateline_code = code;
+        }
+        break;
+      }
+      break;  // only the lead
+    }
+  }
   if (!dateline_code.empty()) {
     auto [it, inserted] = tallies.try_emplace(dateline_code);
     Tally& t = it->second;
@@ -467,7 +536,7 @@ CountryTagging CountryTagger::Tag(const StoryText& text) const {
     t.dateline = kDatelineWeight;
     ++t.mentions;
     t.evidence.insert(t.evidence.begin(),
-                      absl::StrCat(text.dateline, " (dateline)"));
+                      absl::StrCat(dateline, " (dateline)"));
   }
 
   if (!ticker.empty()) {

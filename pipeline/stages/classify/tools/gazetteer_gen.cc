@@ -921,6 +921,12 @@ int main(int argc, char** argv) {
             if (count < 3) continue;
             break;
           case Alphabet::kHan:
+            // Chinese and Japanese write no spaces: a name of two
+            // characters is found inside other words ("长沙" in
+            // "外长沙伦赛", the foreign minister Saleumxay), so only
+            // capitals keep names that short.
+            if (count < (kind == "capital" ? 2u : 3u)) continue;
+            break;
           case Alphabet::kKatakana:
           case Alphabet::kHangul:
             if (count < 2 || absl::StrContains(alt, " ")) continue;
