@@ -66,13 +66,15 @@ TEST(ClientPropertiesTest, ConsumerReadsCommittedAndCommitsItself) {
                   Pair("fetch.message.max.bytes", "8454144")));
 }
 
-TEST(ClientPropertiesTest, ProducerIsIdempotentAndFitsTheLargestRecord) {
+TEST(ClientPropertiesTest,
+     ProducerIsIdempotentCompressesLingersAndFitsTheLargestRecord) {
   EXPECT_THAT(
       ClientProperties(Config(), "normalize", "producer"),
       ElementsAre(Pair("bootstrap.servers", "k1:9092,k2:9092"),
                   Pair("client.id", "wirestream.normalize.2.producer"),
                   Pair("statistics.interval.ms", "5000"),
-                  Pair("enable.idempotence", "true"), Pair("linger.ms", "5"),
+                  Pair("enable.idempotence", "true"), Pair("linger.ms", "50"),
+                  Pair("compression.type", "lz4"),
                   // 64 MiB dead letters plus 1 MiB.
                   Pair("message.max.bytes", "68157440")));
 }
@@ -87,9 +89,9 @@ TEST(ClientPropertiesTest, PassThroughPropertiesComeLastAndWin) {
   EXPECT_THAT(consumer[11], Pair("security.protocol", "SASL_SSL"));
   EXPECT_THAT(consumer[12], Pair("auto.offset.reset", "latest"));
   const auto producer = ClientProperties(config, "normalize", "producer");
-  ASSERT_EQ(producer.size(), 8u);
-  EXPECT_THAT(producer[6], Pair("security.protocol", "SASL_SSL"));
-  EXPECT_THAT(producer[7], Pair("auto.offset.reset", "latest"));
+  ASSERT_EQ(producer.size(), 9u);
+  EXPECT_THAT(producer[7], Pair("security.protocol", "SASL_SSL"));
+  EXPECT_THAT(producer[8], Pair("auto.offset.reset", "latest"));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "pipeline/runtime/processor.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <thread>
 #include <utility>
@@ -79,6 +81,16 @@ std::string ToValidUtf8(absl::string_view text) {
     }
   }
   return out;
+}
+
+// Returns the user and system CPU time this process has used.
+double ProcessCpuSeconds() {
+  struct rusage usage;
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  auto seconds = [](const struct timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 std::string Describe(const TopicPartition& tp) {
@@ -166,8 +178,18 @@ absl::Status Processor::Run(const std::atomic<bool>& stop) {
   const absl::Duration poll_timeout =
       std::min(absl::Milliseconds(100), config_.batch_max_time);
   while (!stop.load()) {
-    absl::StatusOr<std::optional<InputRecord>> next =
-        source_->Next(poll_timeout);
+    // An open batch waits for input no longer than it may stay open.
+    absl::Duration timeout = poll_timeout;
+    if (batch_open_) {
+      timeout = std::min(
+          timeout,
+          std::max(absl::ZeroDuration(),
+                   batch_started_ + config_.batch_max_time - absl::Now()));
+      if (config_.batch_idle_time > absl::ZeroDuration()) {
+        timeout = std::min(timeout, config_.batch_idle_time);
+      }
+    }
+    absl::StatusOr<std::optional<InputRecord>> next = source_->Next(timeout);
     if (!fatal_.ok()) return fatal_;
     if (!next.ok()) return next.status();
     if (rewind_needed_) {
@@ -178,7 +200,8 @@ absl::Status Processor::Run(const std::atomic<bool>& stop) {
       if (!rewound.ok()) return rewound;
       continue;
     }
-    if (next->has_value()) {
+    const bool got_record = next->has_value();
+    if (got_record) {
       absl::Status handled = HandleRecord(**next, stop);
       if (absl::IsAborted(handled)) {
         absl::Status aborted = AbortBatch(handled, /*rewind_now=*/true);
@@ -187,9 +210,14 @@ absl::Status Processor::Run(const std::atomic<bool>& stop) {
       }
       if (!handled.ok()) return handled;
     }
-    if (batch_open_ &&
-        (batch_records_ >= config_.batch_max_records ||
-         absl::Now() - batch_started_ >= config_.batch_max_time)) {
+    if (!batch_open_) continue;
+    const absl::Time now = absl::Now();
+    // A poll that came back empty after the idle time: the input is quiet.
+    const bool idle = !got_record &&
+                      config_.batch_idle_time > absl::ZeroDuration() &&
+                      now - last_record_at_ >= config_.batch_idle_time;
+    if (batch_records_ >= config_.batch_max_records ||
+        now - batch_started_ >= config_.batch_max_time || idle) {
       absl::Status committed = CommitBatch(/*rewind_now=*/true);
       if (!committed.ok()) return committed;
     }
@@ -197,9 +225,21 @@ absl::Status Processor::Run(const std::atomic<bool>& stop) {
   LogInfo("%s: stopping: committing the open batch and leaving the group",
           stage_name_);
   absl::Status committed = CommitBatch(/*rewind_now=*/true);
+  LogCpuUse();
   absl::Status closed = source_->Close();
   if (!committed.ok()) return committed;
   return closed;
+}
+
+void Processor::LogCpuUse() const {
+  if (cpu_at_ready_ < 0) return;
+  const double since_ready = ProcessCpuSeconds() - cpu_at_ready_;
+  LogInfo(
+      "%s: %d records in %.2f s of CPU since ready (%.0f us a record, "
+      "Kafka client threads included)",
+      stage_name_, records_since_ready_, since_ready,
+      records_since_ready_ > 0 ? since_ready * 1e6 / records_since_ready_
+                               : 0.0);
 }
 
 absl::Status Processor::EnsureBatchOpen() {
@@ -218,6 +258,7 @@ absl::Status Processor::HandleRecord(const InputRecord& record,
   if (!open.ok()) return open;
   ++batch_records_;
   ++tally_.consumed;
+  last_record_at_ = absl::Now();
   tally_.last_record_time = record.timestamp;
   batch_offsets_[TopicPartition{record.topic, record.partition}] =
       record.offset + 1;
@@ -328,6 +369,7 @@ absl::Status Processor::CommitBatch(bool rewind_now) {
 
   const absl::Time now = absl::Now();
   metrics_->consumed->Increment(tally_.consumed);
+  records_since_ready_ += tally_.consumed;
   metrics_->produced->Increment(tally_.produced);
   metrics_->dropped->Increment(tally_.dropped);
   metrics_->retries->Increment(tally_.retries);
@@ -399,6 +441,11 @@ void Processor::OnAssigned(const std::vector<TopicPartition>& partitions) {
     return;
   }
   metrics_->assigned_partitions->Set(source_->Assignment().size());
+  if (cpu_at_ready_ < 0) {
+    cpu_at_ready_ = ProcessCpuSeconds();
+    LogInfo("%s: ready after %.2f s of CPU (start-up, group join, restore)",
+            stage_name_, cpu_at_ready_);
+  }
   ready_ = true;
   metrics_->ready->Set(1);
 }

@@ -10,7 +10,8 @@
 // Per input record it calls Stage::Process and, by the returned status,
 // sends the outputs, drops the record, dead-letters it with its original
 // bytes, retries it with backoff, or fails the batch. Batches close after
-// `batch_max_records` records or `batch_max_time`; a failed batch is aborted
+// `batch_max_records` records, `batch_max_time`, or once the input has been
+// quiet for `batch_idle_time`; a failed batch is aborted
 // and its records are read again from the last commit. Metrics move only
 // when a batch commits, so they count each record once however often it
 // was retried: consumed = produced-records + dropped + dead-lettered for a
@@ -97,6 +98,8 @@ class Processor : public AssignmentListener {
   absl::Status CommitBatch(bool rewind_now);
   absl::Status AbortBatch(const absl::Status& why, bool rewind_now);
   void ResetBatch();
+  // Logs the CPU time used since the worker became ready, per record.
+  void LogCpuUse() const;
 
   Stage* stage_;
   RecordSource* source_;
@@ -107,6 +110,7 @@ class Processor : public AssignmentListener {
 
   bool batch_open_ = false;
   absl::Time batch_started_ = absl::InfinitePast();
+  absl::Time last_record_at_ = absl::InfinitePast();
   int batch_records_ = 0;
   OffsetMap batch_offsets_;
   BatchTally tally_;
@@ -115,6 +119,11 @@ class Processor : public AssignmentListener {
   absl::Status fatal_;
   bool rewind_needed_ = false;
   std::atomic<bool> ready_{false};
+
+  // Process CPU seconds when the first assignment was ready (-1: not yet),
+  // and the records committed since.
+  double cpu_at_ready_ = -1;
+  int64_t records_since_ready_ = 0;
 };
 
 }  // namespace wirestream::runtime

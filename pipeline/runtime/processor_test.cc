@@ -38,6 +38,7 @@ RunnerConfig TestConfig() {
   config.batch_max_records = 1000;
   // Batches close by size or on stop only, so tests do not depend on time.
   config.batch_max_time = absl::Hours(1);
+  config.batch_idle_time = absl::ZeroDuration();
   config.retry_initial_backoff = absl::Milliseconds(1);
   config.retry_max_backoff = absl::Milliseconds(2);
   config.retry_budget = absl::Seconds(10);
@@ -197,6 +198,35 @@ TEST_F(ProcessorTest, ClosesABatchOnceItIsBatchMaxTimeOld) {
   EXPECT_THAT(Values(batches[0].records), ElementsAre("a", "slow b"));
   EXPECT_THAT(batches[0].offsets, UnorderedElementsAre(Pair(kP0, 2)));
   EXPECT_THAT(Values(batches[1].records), ElementsAre("c"));
+}
+
+TEST_F(ProcessorTest, ClosesABatchWhenTheInputGoesQuiet) {
+  // Any quiet poll is longer than this.
+  config_.batch_idle_time = absl::Nanoseconds(1);
+  source_.AssignAfter(0, {kP0});
+  Append(kP0, {"a", "b", "c", "d", "e"});
+  source_.QuietAfter(3);
+
+  ASSERT_EQ(Run(), absl::OkStatus());
+
+  const auto& batches = sink_.committed_batches();
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_THAT(Values(batches[0].records), ElementsAre("a", "b", "c"));
+  EXPECT_THAT(batches[0].offsets, UnorderedElementsAre(Pair(kP0, 3)));
+  EXPECT_THAT(Values(batches[1].records), ElementsAre("d", "e"));
+  EXPECT_EQ(metrics_.batches_committed->Value(), 2);
+}
+
+TEST_F(ProcessorTest, AQuietPollDoesNotCloseABatchWithoutAnIdleTime) {
+  source_.AssignAfter(0, {kP0});
+  Append(kP0, {"a", "b", "c", "d", "e"});
+  source_.QuietAfter(3);
+
+  ASSERT_EQ(Run(), absl::OkStatus());
+
+  const auto& batches = sink_.committed_batches();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_THAT(Values(batches[0].records), ElementsAre("a", "b", "c", "d", "e"));
 }
 
 TEST_F(ProcessorTest, DeadLettersRejectedStoryWithItsOriginalRecord) {

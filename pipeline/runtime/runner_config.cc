@@ -35,6 +35,9 @@ absl::Status RunnerConfig::Validate() const {
   if (batch_max_time <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("batch time must be positive");
   }
+  if (batch_idle_time < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("batch idle time must not be negative");
+  }
   // A dead letter keeps 16 KiB for the Kafka record around it; below 32 KiB
   // little or nothing of the original value would fit.
   if (max_record_bytes < 1 || max_output_bytes < 1 ||

@@ -47,6 +47,12 @@ struct RunnerConfig {
   int batch_max_records = 1000;
   // ...or this long after its first record, whichever comes first.
   absl::Duration batch_max_time = absl::Milliseconds(100);
+  // ...or once the input has had nothing new for this long (zero: never).
+  // Downstream stages see a batch's outputs only when it commits, so a
+  // batch that waits out batch_max_time on a quiet input adds that wait to
+  // every hop; at a steady rate this closes it as soon as the burst a
+  // commit upstream let through is done.
+  absl::Duration batch_idle_time = absl::Milliseconds(10);
 
   // Input records larger than this (key + value) are dead-lettered unread.
   int64_t max_record_bytes = 8 << 20;

@@ -71,6 +71,12 @@ TEST(RunnerConfigTest, EmptyBatchesAreInvalid) {
   config.batch_max_time = absl::ZeroDuration();
   EXPECT_EQ(config.Validate(),
             absl::InvalidArgumentError("batch time must be positive"));
+  config = Valid();
+  config.batch_idle_time = absl::Milliseconds(-1);
+  EXPECT_EQ(config.Validate(),
+            absl::InvalidArgumentError("batch idle time must not be negative"));
+  config.batch_idle_time = absl::ZeroDuration();
+  EXPECT_EQ(config.Validate(), absl::OkStatus());
 }
 
 TEST(RunnerConfigTest, RetryBackoffMustGrow) {

@@ -31,6 +31,9 @@ ABSL_FLAG(int, batch_records, 0,
           "Close a batch after this many input records (default 1000).");
 ABSL_FLAG(int, batch_ms, 0,
           "Close a batch this many ms after its first record (default 100).");
+ABSL_FLAG(int, batch_idle_ms, -1,
+          "Close a batch once the input has had nothing new for this many ms "
+          "(default 10; 0: only by size and time).");
 ABSL_FLAG(int64_t, max_record_bytes, 0,
           "Dead-letter input records larger than this (default 8 MiB).");
 ABSL_FLAG(int64_t, max_output_bytes, 0,
@@ -215,6 +218,10 @@ absl::StatusOr<RunnerConfig> RunnerConfigFromFlags(
   }
   if (absl::GetFlag(FLAGS_batch_ms) != 0) {
     config.batch_max_time = absl::Milliseconds(absl::GetFlag(FLAGS_batch_ms));
+  }
+  if (absl::GetFlag(FLAGS_batch_idle_ms) >= 0) {
+    config.batch_idle_time =
+        absl::Milliseconds(absl::GetFlag(FLAGS_batch_idle_ms));
   }
   if (absl::GetFlag(FLAGS_max_record_bytes) != 0) {
     config.max_record_bytes = absl::GetFlag(FLAGS_max_record_bytes);

@@ -5,7 +5,8 @@
 //   --bootstrap=HOST:PORT      (or env WIRESTREAM_BOOTSTRAP)
 //   --input=TOPIC[,TOPIC]  --output=TOPIC  --dlq=TOPIC  --group=ID
 //   --instance=ID  --mode=exactly-once|at-least-once
-//   --batch_records=N  --batch_ms=MS  --max_record_bytes=N ...
+//   --batch_records=N  --batch_ms=MS  --batch_idle_ms=MS
+//   --max_record_bytes=N ...
 //   --http=HOST:PORT   (empty: no HTTP server)
 //   --kafka KEY=VALUE          any librdkafka property; repeatable
 //   --kafka_from_env KEY=VAR   the value of a secret from an environment

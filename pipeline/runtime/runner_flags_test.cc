@@ -18,6 +18,7 @@ ABSL_DECLARE_FLAG(std::string, input);
 ABSL_DECLARE_FLAG(std::string, output);
 ABSL_DECLARE_FLAG(std::string, mode);
 ABSL_DECLARE_FLAG(int, batch_records);
+ABSL_DECLARE_FLAG(int, batch_idle_ms);
 ABSL_FLAG(bool, check_flags_test_switch, false, "A bool flag for the tests.");
 
 namespace wirestream::runtime {
@@ -192,6 +193,23 @@ TEST(RunnerConfigFromFlagsTest, FlagsOverrideTheStageDefaults) {
   EXPECT_EQ(config->batch_max_records, 50);
   EXPECT_EQ(config->batch_max_time, absl::Milliseconds(100));
   EXPECT_THAT(config->kafka_properties, ElementsAre(Pair("acks", "all")));
+}
+
+TEST(RunnerConfigFromFlagsTest, BatchIdleTimeDefaultsTo10MsAndZeroTurnsItOff) {
+  absl::FlagSaver saver;
+  auto defaults = RunnerConfigFromFlags(Defaults(), {});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->batch_idle_time, absl::Milliseconds(10));
+
+  absl::SetFlag(&FLAGS_batch_idle_ms, 0);
+  auto off = RunnerConfigFromFlags(Defaults(), {});
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_EQ(off->batch_idle_time, absl::ZeroDuration());
+
+  absl::SetFlag(&FLAGS_batch_idle_ms, 25);
+  auto set = RunnerConfigFromFlags(Defaults(), {});
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->batch_idle_time, absl::Milliseconds(25));
 }
 
 TEST(RunnerConfigFromFlagsTest, UnknownModeIsInvalidArgument) {

@@ -106,6 +106,10 @@ absl::StatusOr<std::optional<InputRecord>> FakeSource::Next(absl::Duration) {
     *stop_ = true;
     return std::nullopt;
   }
+  if (!quiet_after_.empty() && quiet_after_.front() <= records_returned_) {
+    quiet_after_.pop_front();
+    return std::nullopt;
+  }
   while (!events_.empty() &&
          events_.front().after_records <= records_returned_) {
     AssignmentEvent event = std::move(events_.front());

@@ -80,6 +80,10 @@ class FakeSource : public RecordSource {
   void AssignAfter(int64_t records, std::vector<TopicPartition> partitions);
   void RevokeAfter(int64_t records, std::vector<TopicPartition> partitions);
 
+  // Makes the first Next call made once `records` records have been
+  // returned in all come back empty, as a quiet input does.
+  void QuietAfter(int64_t records) { quiet_after_.push_back(records); }
+
   // Sets `*stop` from inside Next once no event is pending and no assigned
   // partition has a record left, or once `max_records` were returned (a
   // guard against a test that re-reads forever).
@@ -133,6 +137,7 @@ class FakeSource : public RecordSource {
   int64_t max_records_ = 0;
   std::optional<TopicPartition> last_taken_;
   int64_t records_returned_ = 0;
+  std::deque<int64_t> quiet_after_;
   int rewinds_ = 0;
   bool closed_ = false;
 };
