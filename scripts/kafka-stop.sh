@@ -14,4 +14,4 @@ if kill -0 "$pid" 2>/dev/null; then
   done
   kill -KILL "$pid" 2>/dev/null || true
 fi
-rm -f "$state/pid" "$state/bootstrap"
+rm -f "$state/pid" "$state/bootstrap" "$state/secure.env"
