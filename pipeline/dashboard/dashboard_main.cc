@@ -27,7 +27,7 @@
 ABSL_FLAG(double, window_hours, 6,
           "How many hours of stories and alerts the page shows and the "
           "dashboard keeps in memory.");
-ABSL_FLAG(int64_t, max_stories, 200000,
+ABSL_FLAG(int64_t, max_stories, 100000,
           "At most this many stories in memory, whatever the window.");
 ABSL_FLAG(int, max_clients, 64, "Live page connections served at once.");
 ABSL_FLAG(std::string, token_env, "",

@@ -40,8 +40,8 @@ struct WindowOptions {
   // How far back stories and alerts are kept.
   absl::Duration span = absl::Hours(6);
   // Hard caps, whatever the span: the oldest go first.
-  size_t max_stories = 200000;
-  size_t max_alerts = 50000;
+  size_t max_stories = 100000;
+  size_t max_alerts = 25000;
 };
 
 // What a desk filters on. Empty fields match everything; every non-empty

@@ -124,12 +124,16 @@
   }
 
   // ---- the stream --------------------------------------------------------
+  // Formatters made once: making one per row costs more than the row.
+  const HOUR_MINUTE = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const DAY = new Intl.DateTimeFormat([], { year: 'numeric', month: '2-digit', day: '2-digit' });
+
   function timeText(iso) {
     if (!iso) return '';
     const d = new Date(iso);
-    const now = new Date();
-    const hm = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    return d.toDateString() === now.toDateString() ? hm : d.toLocaleDateString() + ' ' + hm;
+    const hm = HOUR_MINUTE.format(d);
+    const day = DAY.format(d);
+    return day === DAY.format(new Date()) ? hm : day + ' ' + hm;
   }
 
   function storyLink(id) {
@@ -187,10 +191,35 @@
     $('total').textContent = state.total > shown ? '(' + shown + ' of ' + state.total + ')' : '(' + state.total + ')';
   }
 
+  // The rows on the page by story id and by cluster, so that live updates
+  // never search the list.
+  const rows = new Map();
+  const clusters = new Map();
+
+  function track(item) {
+    rows.set(item.dataset.id, item);
+    let members = clusters.get(item.dataset.cluster);
+    if (!members) clusters.set(item.dataset.cluster, (members = new Set()));
+    members.add(item);
+  }
+
+  function untrack(item) {
+    if (rows.get(item.dataset.id) === item) rows.delete(item.dataset.id);
+    const members = clusters.get(item.dataset.cluster);
+    if (members) {
+      members.delete(item);
+      if (!members.size) clusters.delete(item.dataset.cluster);
+    }
+  }
+
   function renderStories(list, total) {
     const ol = $('stories');
     state.total = total;
-    ol.replaceChildren(...list.map(storyItem));
+    const items = list.map(storyItem);
+    rows.clear();
+    clusters.clear();
+    items.forEach(track);
+    ol.replaceChildren(...items);
     showTotal();
     $('empty').hidden = list.length > 0;
   }
@@ -208,10 +237,6 @@
     if (document.hidden) setTimeout(flushLive, 250); else requestAnimationFrame(flushLive);
   }
 
-  function clusterMembers(ol, clusterId) {
-    return ol.querySelectorAll('li.story[data-cluster="' + CSS.escape(clusterId) + '"]');
-  }
-
   function flushLive() {
     flushScheduled = false;
     const batch = pending.splice(0, pending.length);
@@ -220,11 +245,13 @@
     // Records of several partitions come interleaved: each goes in its
     // place by arrival time, newest first.
     batch.sort((a, b) => (a.arrived < b.arrived ? -1 : a.arrived > b.arrived ? 1 : 0));
+    // A flood (more than a screen a frame) is not animated.
+    const animate = batch.length <= 10;
     for (const s of batch) {
       remember(s);
       // A kill strikes through every story of its cluster; a new member
       // updates the cluster's count on the others.
-      for (const other of clusterMembers(ol, s.cluster_id)) {
+      for (const other of clusters.get(s.cluster_id) || []) {
         if (other.dataset.id === s.id) continue;
         if (s.killed) {
           other.classList.add('killed');
@@ -243,15 +270,24 @@
       }
       if (!matches(s)) continue;
       const item = storyItem(s);
-      item.classList.add('fresh');
-      const existing = ol.querySelector('li.story[data-id="' + CSS.escape(s.id) + '"]');
-      if (existing) existing.remove(); else state.total++;
+      if (animate) item.classList.add('fresh');
+      const existing = rows.get(s.id);
+      if (existing) {
+        untrack(existing);
+        existing.remove();
+      } else {
+        state.total++;
+      }
       let before = ol.firstElementChild;
       while (before && before.dataset.arrived > s.arrived) before = before.nextElementSibling;
       ol.insertBefore(item, before);
+      track(item);
       added.set(s.id, item);
     }
-    while (ol.children.length > MAX_SHOWN) ol.lastElementChild.remove();
+    while (ol.children.length > MAX_SHOWN) {
+      untrack(ol.lastElementChild);
+      ol.lastElementChild.remove();
+    }
     showTotal();
     if (added.size) {
       $('empty').hidden = true;
@@ -296,7 +332,7 @@
     if (state.filters.rule && a.rule_id !== state.filters.rule) return;
     $('alerts').prepend(alertItem(a));
     $('no-alerts').hidden = true;
-    const story = $('stories').querySelector('li.story[data-id="' + CSS.escape(a.story_id) + '"]');
+    const story = rows.get(a.story_id);
     if (story) story.classList.add('alerted');
     if (state.sound && a.severity !== 'info') beep(a.severity === 'critical' ? 880 : 660);
     scheduleCounts();
