@@ -20,6 +20,7 @@ packages=(
   libcurl4-openssl-dev librocksdb-dev iso-codes
   default-jre-headless maven kcat curl iproute2 git prometheus
   chromium
+  python3 python3-yaml openssl
 )
 
 missing=()
@@ -35,6 +36,15 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
     --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# kubectl renders the Kubernetes manifests in their test (kubectl
+# kustomize). Any kubectl will do; Debian's is kubernetes-client.
+if ! command -v kubectl >/dev/null; then
+  echo "setup: installing Debian's kubernetes-client (kubectl)"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
+    --no-install-recommends kubernetes-client >/dev/null
 fi
 
 # Node.js and npm (for buf) come with the machine; install Debian's if not.
