@@ -44,6 +44,17 @@ std::string QualifierKey(absl::string_view name) {
   return key;
 }
 
+// True for a name of exactly two CJK unified ideographs (three UTF-8
+// bytes each: U+4E00..U+9FFF is E4 B8 80 .. E9 BF BF).
+bool IsTwoHanCharacters(absl::string_view name) {
+  if (name.size() != 6) return false;
+  for (size_t i = 0; i < 6; i += 3) {
+    const unsigned char lead = name[i];
+    if (lead < 0xE4 || lead > 0xE9) return false;
+  }
+  return true;
+}
+
 std::string Key(absl::string_view name, PlaceKind kind) {
   if (kind == PlaceKind::kAbbreviation) return absl::StrCat("=", name);
   return absl::AsciiStrToLower(name);
@@ -111,6 +122,7 @@ absl::StatusOr<std::unique_ptr<Gazetteer>> Gazetteer::Create(
     return absl::InvalidArgumentError("countries.tsv lists no country");
   }
 
+  bool hand_kept = false;
   auto add_place = [&](const std::vector<std::string>& c) -> absl::Status {
     // "JP+US": a name that stands for several countries ("日米").
     for (absl::string_view code : absl::StrSplit(c[1], '+')) {
@@ -121,7 +133,7 @@ absl::StatusOr<std::unique_ptr<Gazetteer>> Gazetteer::Create(
     }
     absl::StatusOr<PlaceKind> kind = ParsePlaceKind(c[2]);
     if (!kind.ok()) return kind.status();
-    PlaceEntry entry{c[0], c[1], *kind, {}};
+    PlaceEntry entry{c[0], c[1], *kind, {}, hand_kept};
     if (*kind == PlaceKind::kDatelineQualifier) {
       g->dateline_qualifiers_[QualifierKey(c[0])] = std::move(entry);
       return absl::OkStatus();
@@ -138,6 +150,7 @@ absl::StatusOr<std::unique_ptr<Gazetteer>> Gazetteer::Create(
   };
   status = ForEachRow("gazetteer.tsv", sources.gazetteer_tsv, 3, add_place);
   if (!status.ok()) return status;
+  hand_kept = true;
   status = ForEachRow("places.tsv", sources.places_tsv, 3, add_place);
   if (!status.ok()) return status;
 
@@ -193,28 +206,33 @@ absl::StatusOr<std::unique_ptr<Gazetteer>> Gazetteer::Create(
   // One pattern per distinct text: places, blockers, context phrases.
   std::vector<LiteralMatcher::Pattern> patterns;
   absl::flat_hash_map<std::string, uint32_t> pattern_by_key;
-  auto pattern_for = [&](absl::string_view text, bool caseless) {
+  auto pattern_for = [&](absl::string_view text, bool caseless, bool han_word) {
     std::string key =
         caseless ? absl::AsciiStrToLower(text) : absl::StrCat("=", text);
     auto [it, inserted] = pattern_by_key.try_emplace(key, patterns.size());
     if (inserted) {
-      patterns.push_back({std::string(text), caseless});
+      patterns.push_back({std::string(text), caseless, han_word});
       g->patterns_.emplace_back();
     }
     return it->second;
   };
   for (size_t i = 0; i < g->places_.size(); ++i) {
     const PlaceEntry& p = g->places_[i];
-    g->patterns_[pattern_for(p.name, p.kind != PlaceKind::kAbbreviation)]
+    // Generated names of two Han characters are found inside other words
+    // ("海地" Haiti in "东海地区"): they must be words of their own. The
+    // hand-kept ones (日米, 访华, 中方) were chosen as they are.
+    const bool han_word = !p.hand_kept && IsTwoHanCharacters(p.name);
+    g->patterns_[pattern_for(p.name, p.kind != PlaceKind::kAbbreviation,
+                             han_word)]
         .place = i;
   }
   for (absl::string_view line : absl::StrSplit(sources.blockers_txt, '\n')) {
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line[0] == '#') continue;
-    g->patterns_[pattern_for(line, true)].blocker = true;
+    g->patterns_[pattern_for(line, true, false)].blocker = true;
   }
   for (size_t i = 0; i < g->context_phrases_.size(); ++i) {
-    g->patterns_[pattern_for(g->context_phrases_[i], true)].context = i;
+    g->patterns_[pattern_for(g->context_phrases_[i], true, false)].context = i;
   }
   absl::StatusOr<std::unique_ptr<LiteralMatcher>> matcher =
       LiteralMatcher::Create(patterns);

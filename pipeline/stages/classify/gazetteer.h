@@ -88,6 +88,8 @@ struct PlaceEntry {
   PlaceKind kind = PlaceKind::kCity;
   // Non-empty for ambiguous words: the readings to choose from.
   std::vector<AmbiguousReading> readings;
+  // From the hand-kept places.tsv rather than the generated gazetteer.tsv.
+  bool hand_kept = false;
 };
 
 // What a matcher pattern stands for. A pattern may be a place name, a

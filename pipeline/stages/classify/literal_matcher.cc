@@ -1,11 +1,14 @@
 #include "pipeline/stages/classify/literal_matcher.h"
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "hs/hs.h"
+#include "unicode/ubrk.h"
 #include "unicode/uchar.h"
 #include "unicode/uscript.h"
+#include "unicode/utext.h"
 #include "unicode/utf8.h"
 
 namespace wirestream::classify {
@@ -218,6 +221,8 @@ absl::StatusOr<std::unique_ptr<LiteralMatcher>> LiteralMatcher::Create(
     ids.push_back(i);
     lens.push_back(patterns[i].text.size());
     matcher->lengths_.push_back(patterns[i].text.size());
+    matcher->han_word_.push_back(patterns[i].han_word);
+    matcher->any_han_word_ |= patterns[i].han_word;
   }
   hs_compile_error_t* error = nullptr;
   if (hs_compile_lit_multi(expressions.data(), flags.data(), ids.data(),
@@ -234,10 +239,19 @@ absl::StatusOr<std::unique_ptr<LiteralMatcher>> LiteralMatcher::Create(
       HS_SUCCESS) {
     return absl::ResourceExhaustedError("cannot allocate hyperscan scratch");
   }
+  if (matcher->any_han_word_) {
+    UErrorCode status = U_ZERO_ERROR;
+    matcher->words_ = ubrk_open(UBRK_WORD, "zh", nullptr, 0, &status);
+    if (U_FAILURE(status)) {
+      return absl::InternalError(absl::StrCat(
+          "cannot open ICU word segmentation: ", u_errorName(status)));
+    }
+  }
   return matcher;
 }
 
 LiteralMatcher::~LiteralMatcher() {
+  if (words_ != nullptr) ubrk_close(words_);
   for (hs_scratch* s : free_) hs_free_scratch(s);
   hs_free_scratch(prototype_);
   hs_free_database(database_);
@@ -271,6 +285,34 @@ void LiteralMatcher::Scan(absl::string_view text,
   ScanContext ctx{text, &lengths_, hits};
   hs_scan(database_, text.data(), text.size(), 0, scratch, &OnMatch, &ctx);
   ReturnScratch(scratch);
+  // Short Han names: keep those on word boundaries of the segmentation
+  // (UTF-8 byte offsets, through UText), computed once for the text.
+  bool need_words = false;
+  for (size_t i = first; i < hits->size(); ++i) {
+    need_words |= han_word_[(*hits)[i].pattern];
+  }
+  if (need_words) {
+    std::set<int32_t> boundaries;
+    UErrorCode status = U_ZERO_ERROR;
+    UBreakIterator* words = ubrk_clone(words_, &status);
+    UText* utext = utext_openUTF8(nullptr, text.data(), text.size(), &status);
+    if (U_SUCCESS(status)) {
+      ubrk_setUText(words, utext, &status);
+      for (int32_t b = ubrk_first(words); b != UBRK_DONE;
+           b = ubrk_next(words)) {
+        boundaries.insert(b);
+      }
+    }
+    utext_close(utext);
+    ubrk_close(words);
+    auto kept =
+        std::remove_if(hits->begin() + first, hits->end(), [&](const Hit& h) {
+          return han_word_[h.pattern] &&
+                 (!boundaries.count(static_cast<int32_t>(h.begin)) ||
+                  !boundaries.count(static_cast<int32_t>(h.end)));
+        });
+    hits->erase(kept, hits->end());
+  }
   std::sort(hits->begin() + first, hits->end(), [](const Hit& a, const Hit& b) {
     if (a.begin != b.begin) return a.begin < b.begin;
     if (a.end != b.end) return a.end > b.end;

@@ -25,6 +25,7 @@
 
 struct hs_database;
 struct hs_scratch;
+struct UBreakIterator;
 
 namespace wirestream::classify {
 
@@ -34,6 +35,10 @@ class LiteralMatcher {
     std::string text;
     // Matches regardless of ASCII case; false: exact bytes only.
     bool caseless = true;
+    // A short Han name ("武汉", "海地") that counts only where ICU's
+    // dictionary word segmentation makes it a word of its own: "武汉" in
+    // "首发于武汉的", not "长沙" in "外长沙伦赛" nor "海地" in "东海地区".
+    bool han_word = false;
   };
 
   // One occurrence: pattern index and byte range [begin, end).
@@ -62,7 +67,9 @@ class LiteralMatcher {
   // ("Kyiv's", "d’Allemagne", not "Kyivé"); Han and Hiragana need none
   // ("访问中国时", "日本は"); Katakana needs no katakana next to it ("マリ"
   // is not in "マリオ"); Hangul takes a particle after it ("한국은",
-  // "미국과의"); Arabic one or two clitics before it ("والصين").
+  // "미국과의"); Arabic one or two clitics before it ("والصين"). A
+  // `han_word` pattern must also start and end on boundaries of ICU's
+  // word segmentation.
   void Scan(absl::string_view text, std::vector<Hit>* hits) const;
 
   size_t pattern_count() const { return lengths_.size(); }
@@ -76,6 +83,11 @@ class LiteralMatcher {
   hs_database* database_ = nullptr;
   hs_scratch* prototype_ = nullptr;
   std::vector<uint32_t> lengths_;
+  std::vector<bool> han_word_;
+  bool any_han_word_ = false;
+  // Word segmentation for `han_word` patterns; cloned for each scan that
+  // needs it.
+  UBreakIterator* words_ = nullptr;
   mutable absl::Mutex mu_;
   mutable std::vector<hs_scratch*> free_ ABSL_GUARDED_BY(mu_);
 };

@@ -920,15 +920,11 @@ int main(int argc, char** argv) {
           case Alphabet::kArabic:
             if (count < 3) continue;
             break;
-          case Alphabet::kHan:
-            // Chinese and Japanese write no spaces: a name of two
-            // characters is found inside other words ("长沙" in
-            // "外长沙伦赛", the foreign minister Saleumxay), so only
-            // capitals keep names that short.
-            if (count < (kind == "capital" ? 2u : 3u)) continue;
-            break;
           case Alphabet::kKatakana:
+          case Alphabet::kHan:
           case Alphabet::kHangul:
+            // Two Han characters are enough: classify counts such a name
+            // only where word segmentation makes it a word ("武汉").
             if (count < 2 || absl::StrContains(alt, " ")) continue;
             break;
           case Alphabet::kOther:
