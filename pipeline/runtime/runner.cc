@@ -7,10 +7,13 @@
 #include <thread>
 
 #include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/notification.h"
+#include "pipeline/runtime/help.h"
 #include "pipeline/runtime/http_server.h"
+#include "pipeline/runtime/kafka_access.h"
 #include "pipeline/runtime/kafka_io.h"
 #include "pipeline/runtime/log.h"
 #include "pipeline/runtime/metrics.h"
@@ -21,6 +24,9 @@ namespace wirestream::runtime {
 namespace {
 
 std::atomic<bool> stop_requested{false};
+
+// How long start-up waits for Kafka to answer before going on regardless.
+constexpr absl::Duration kAccessCheckTimeout = absl::Seconds(10);
 
 void OnStopSignal(int) { stop_requested = true; }
 
@@ -43,6 +49,19 @@ int RunStage(Stage& stage, const RunnerConfig& config,
                                  : std::make_shared<prometheus::Registry>();
   StageMetrics metrics(*registry, name);
   stage.RegisterMetrics(*registry);
+
+  // Credentials and certificates are configuration: refused ones stop the
+  // worker now (exit 2). A cluster that does not answer yet is waited for
+  // by the clients, as before.
+  absl::Status access = CheckKafkaAccess(
+      ClientProperties(config, name, "access-check"), kAccessCheckTimeout);
+  if (absl::IsUnauthenticated(access) || absl::IsInvalidArgument(access)) {
+    LogError("%s: %s", name, access.message());
+    return 2;
+  }
+  if (!access.ok()) {
+    LogWarning("%s: %s; starting anyway", name, access.message());
+  }
 
   auto source = KafkaSource::Create(config, name, &metrics);
   if (!source.ok()) {
@@ -132,6 +151,20 @@ int RunWorker(int argc, char** argv, const RunnerConfig& defaults,
 
 int RunWorkerWithExtras(int argc, char** argv, const RunnerConfig& defaults,
                         const StageWithExtrasFactory& make_stage) {
+  std::string program = argc > 0 ? argv[0] : "worker";
+  program = program.substr(program.rfind('/') + 1);
+  absl::SetProgramUsageMessage(absl::StrCat(
+      program,
+      ": a wirestream worker, reading its input topics and writing its "
+      "output topic in Kafka transactions.\n  ",
+      program,
+      " --bootstrap=HOST:PORT [--group=ID --instance=ID] [--http=HOST:PORT]\n"
+      "    [--kafka KEY=VALUE]... [--kafka_from_env KEY=VAR]... "
+      "[--kafka_from_file KEY=PATH]...\n"
+      "Exit status: 0 stopped on request, 1 fatal Kafka error, 2 bad flags "
+      "or configuration (a Kafka listener refusing the credentials "
+      "included), 3 shutdown overran --shutdown_timeout_s."));
+  if (AnswerHelp(argc, argv, "pipeline/")) return 0;
   std::vector<std::string> args(argv, argv + argc);
   auto kafka = ExtractKafkaProperties(args);
   if (!kafka.ok()) {

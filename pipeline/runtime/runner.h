@@ -17,7 +17,9 @@
 //
 // Exit codes: 0 after a requested stop (batch committed, group left); 1 on a
 // fatal error (logged in one line: fenced, broker refused, state lost); 2
-// on bad flags or configuration; 3 when shutdown overran its time limit.
+// on bad flags or configuration, Kafka credentials or certificates that a
+// listener refuses at start-up included; 3 when shutdown overran its time
+// limit. --help (any of Abseil's help flags) prints the usage and exits 0.
 #ifndef WIRESTREAM_PIPELINE_RUNTIME_RUNNER_H_
 #define WIRESTREAM_PIPELINE_RUNTIME_RUNNER_H_
 

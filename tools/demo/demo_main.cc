@@ -31,12 +31,14 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "librdkafka/rdkafkacpp.h"
 #include "pipeline/dashboard/dashboard.h"
 #include "pipeline/runtime/embedded_cluster.h"
+#include "pipeline/runtime/help.h"
 #include "pipeline/runtime/log.h"
 #include "pipeline/runtime/runner.h"
 #include "pipeline/stages/alert/alert_metrics.h"
@@ -371,6 +373,13 @@ int Main() {
 }  // namespace wirestream::demo
 
 int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "the whole pipeline on an in-process cluster: publishes sample "
+      "stories and shows them enriched, with their alerts and dead letters.\n"
+      "  demo [--wait_s=N] [--metrics_port=N] [--dashboard_port=N]\n"
+      "Exit status: 0 done or interrupted, 1 a worker failed or stories "
+      "went missing.");
+  if (wirestream::runtime::AnswerHelp(argc, argv, "tools/")) return 0;
   absl::ParseCommandLine(argc, argv);
   return wirestream::demo::Main();
 }

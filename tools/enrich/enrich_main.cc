@@ -34,6 +34,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
+#include "pipeline/runtime/help.h"
 #include "tools/enrich/enrich_stages.h"
 #include "tools/enrich/in_process_pipeline.h"
 #include "wirestream/v1/alert.pb.h"
@@ -256,6 +257,7 @@ int Main(int argc, char** argv) {
       "pipeline makes of each story.\n"
       "usage: enrich [--rules=FILE] [--rule 'ID=QUERY']... [flags] FILE...   "
       "(standard input when no FILE)");
+  if (wirestream::runtime::AnswerHelp(argc, argv, "tools/")) return 0;
   std::vector<char*> argv_rest(argv, argv + argc);
   std::vector<std::string> inline_rules;
   if (!TakeRules(&argv_rest, &inline_rules)) {

@@ -14,7 +14,7 @@
 //
 // Exit status: 0 done, 1 the cluster refused or did not answer, 2 bad
 // usage, 130 interrupted (with --count, the count so far is printed
-// first). --help prints usage and exits 1.
+// first). --help prints usage and exits 0.
 #include <librdkafka/rdkafkacpp.h>
 
 #include <atomic>
@@ -32,6 +32,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "pipeline/runtime/help.h"
 #include "tools/common/cli.h"
 #include "tools/common/kafka_clients.h"
 #include "tools/inspect/record_json.h"
@@ -116,7 +117,8 @@ int Run(int argc, char** argv) {
       "          [--max_records=N] [--type=Story] [-X KEY=VALUE]...\n"
       "Without --from-beginning or --from_time it starts at the end and "
       "follows, like tail -f. Exit status: 0 done, 1 Kafka failed, 2 bad "
-      "usage, 130 interrupted; --help exits 1.");
+      "usage, 130 interrupted.");
+  if (wirestream::runtime::AnswerHelp(argc, argv, "tools/")) return 0;
   std::vector<std::string> args(argv, argv + argc);
   absl::StatusOr<KafkaProperties> kafka = ExtractKafkaProperties(args);
   if (!kafka.ok()) return Usage(std::string(kafka.status().message()));

@@ -12,7 +12,7 @@
 // achieved.
 //
 // Exit status: 0 done, 1 the cluster refused or did not answer, 2 bad
-// usage, 130 interrupted (after printing what was sent). --help exits 1.
+// usage, 130 interrupted (after printing what was sent). --help exits 0.
 #include <librdkafka/rdkafkacpp.h>
 
 #include <atomic>
@@ -29,6 +29,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "pipeline/runtime/help.h"
 #include "tools/common/cli.h"
 #include "tools/common/kafka_clients.h"
 #include "tools/common/progress.h"
@@ -101,8 +102,8 @@ int Run(int argc, char** argv) {
       "[--duration=10m] [--resend_rate=0.05] [--correction_rate=0.02]\n"
       "          [--rewrite_rate=0.03] [--formats=ninjs:3,html:1] [--seed=N] "
       "[-X KEY=VALUE]...\n"
-      "Exit status: 0 done, 1 Kafka failed, 2 bad usage, 130 interrupted; "
-      "--help exits 1.");
+      "Exit status: 0 done, 1 Kafka failed, 2 bad usage, 130 interrupted.");
+  if (wirestream::runtime::AnswerHelp(argc, argv, "tools/")) return 0;
   std::vector<std::string> args(argv, argv + argc);
   absl::StatusOr<KafkaProperties> kafka = ExtractKafkaProperties(args);
   if (!kafka.ok()) return Usage(std::string(kafka.status().message()));

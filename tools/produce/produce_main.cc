@@ -13,7 +13,7 @@
 // leaves such files out and sends the rest.
 //
 // Exit status: 0 sent, 1 a bad file or the cluster refused or did not
-// answer, 2 bad usage. --help prints usage and exits 1.
+// answer, 2 bad usage. --help prints usage and exits 0.
 #include <librdkafka/rdkafkacpp.h>
 
 #include <cstdio>
@@ -33,6 +33,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "pipeline/runtime/help.h"
 #include "tools/common/cli.h"
 #include "tools/common/kafka_clients.h"
 #include "tools/produce/story_files.h"
@@ -124,7 +125,8 @@ int Run(int argc, char** argv) {
       "[--skip_bad] [-X KEY=VALUE]... PATH...\n"
       "PATH is a file, a directory (every file below it) or - for "
       "standard input. Exit status: 0 sent, 1 bad file or Kafka failed, 2 "
-      "bad usage; --help exits 1.");
+      "bad usage.");
+  if (wirestream::runtime::AnswerHelp(argc, argv, "tools/")) return 0;
   std::vector<std::string> args(argv, argv + argc);
   absl::StatusOr<KafkaProperties> kafka = ExtractKafkaProperties(args);
   if (!kafka.ok()) return Usage(std::string(kafka.status().message()));
