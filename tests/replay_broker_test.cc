@@ -102,6 +102,69 @@ TEST(ReplayBrokerTest, TimeRangeCopiesExactlyTheRecordsStampedInIt) {
             "replay: nothing to copy from " + *source + "\n");
 }
 
+TEST(ReplayBrokerTest, CleanupDeletesTheCheckpointGroupOnceComplete) {
+  auto source = testsupport::CreateUniqueTopic("raw", 2);
+  auto target = testsupport::CreateUniqueTopic("backfill", 2);
+  ASSERT_TRUE(source.ok() && target.ok());
+  std::vector<TestRecord> records;
+  for (int n = 0; n < 10; ++n) {
+    TestRecord r;
+    r.partition = n % 2;
+    r.key = absl::StrCat("story-", n);
+    r.value = absl::StrCat("Port strike day ", n);
+    records.push_back(r);
+  }
+  ASSERT_TRUE(testsupport::ProduceRecords(*source, records).ok());
+  const std::string group = *target + ".checkpoint";
+  const std::vector<std::string> copy = {
+      BootstrapFlag(), "--source=" + *source, "--target=" + *target,
+      "--checkpoint_group=" + group, "--progress=false"};
+
+  std::vector<std::string> with_cleanup = copy;
+  with_cleanup.push_back("--cleanup");
+  ToolResult run = RunTool(Replay(), with_cleanup);
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_NE(run.stdout_text.find("replay: copied 10 records"),
+            std::string::npos)
+      << run.stdout_text;
+  EXPECT_NE(
+      run.stdout_text.find("replay: deleted checkpoint group " + group + "\n"),
+      std::string::npos)
+      << run.stdout_text;
+
+  // The checkpoint is gone: the same command copies everything again, and
+  // this time keeps its group.
+  ToolResult again = RunTool(Replay(), copy);
+  ASSERT_EQ(again.exit_code, 0) << again.stderr_text;
+  EXPECT_NE(again.stdout_text.find("replay: copied 10 records"),
+            std::string::npos)
+      << again.stdout_text;
+  EXPECT_EQ(again.stdout_text.find("deleted checkpoint group"),
+            std::string::npos);
+
+  // --cleanup alone deletes a finished replay's group; a second time there
+  // is none.
+  ToolResult cleanup = RunTool(
+      Replay(), {BootstrapFlag(), "--checkpoint_group=" + group, "--cleanup"});
+  ASSERT_EQ(cleanup.exit_code, 0) << cleanup.stderr_text;
+  EXPECT_EQ(cleanup.stdout_text,
+            "replay: deleted checkpoint group " + group + "\n");
+  ToolResult none = RunTool(
+      Replay(), {BootstrapFlag(), "--checkpoint_group=" + group, "--cleanup"});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.stderr_text.find("replay: deleting consumer group " + group),
+            std::string::npos)
+      << none.stderr_text;
+
+  // Usage: --cleanup needs a group and is not for dry runs.
+  ToolResult no_group = RunTool(Replay(), {BootstrapFlag(), "--cleanup"});
+  EXPECT_EQ(no_group.exit_code, 2);
+  EXPECT_NE(no_group.stderr_text.find(
+                "--cleanup needs --checkpoint_group and no --dry-run"),
+            std::string::npos)
+      << no_group.stderr_text;
+}
+
 TEST(ReplayBrokerTest, OffsetRangeOfChosenPartitions) {
   auto source = testsupport::CreateUniqueTopic("raw", 3);
   auto target = testsupport::CreateUniqueTopic("copy", 2);

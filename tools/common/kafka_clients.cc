@@ -1,5 +1,7 @@
 #include "tools/common/kafka_clients.h"
 
+#include <librdkafka/rdkafka.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -129,6 +131,59 @@ absl::StatusOr<int32_t> PartitionCount(
         absl::StrCat("no topic ", topic, " on the cluster"));
   }
   return it->second;
+}
+
+absl::Status DeleteConsumerGroup(RdKafka::Handle& client,
+                                 const std::string& group,
+                                 absl::Duration timeout) {
+  rd_kafka_t* handle = client.c_ptr();
+  rd_kafka_DeleteGroup_t* request = rd_kafka_DeleteGroup_new(group.c_str());
+  rd_kafka_AdminOptions_t* options =
+      rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_DELETEGROUPS);
+  char errstr[256];
+  rd_kafka_AdminOptions_set_request_timeout(options, ToMillis(timeout), errstr,
+                                            sizeof(errstr));
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(handle);
+  rd_kafka_DeleteGroups(handle, &request, 1, options, queue);
+  rd_kafka_event_t* event =
+      rd_kafka_queue_poll(queue, ToMillis(timeout + absl::Seconds(1)));
+  absl::Status status;
+  if (event == nullptr) {
+    status = absl::UnavailableError(
+        absl::StrCat("deleting consumer group ", group, ": no answer within ",
+                     absl::FormatDuration(timeout)));
+  } else if (rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    status = absl::UnavailableError(
+        absl::StrCat("deleting consumer group ", group, ": ",
+                     rd_kafka_event_error_string(event)));
+  } else {
+    size_t count = 0;
+    const rd_kafka_group_result_t** groups =
+        rd_kafka_DeleteGroups_result_groups(
+            rd_kafka_event_DeleteGroups_result(event), &count);
+    const rd_kafka_error_t* error =
+        count == 1 ? rd_kafka_group_result_error(groups[0]) : nullptr;
+    if (count != 1) {
+      status = absl::InternalError(
+          absl::StrCat("deleting consumer group ", group, ": no result"));
+    } else if (error != nullptr) {
+      const rd_kafka_resp_err_t code = rd_kafka_error_code(error);
+      const std::string text = absl::StrCat("deleting consumer group ", group,
+                                            ": ", rd_kafka_error_string(error));
+      if (code == RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND) {
+        status = absl::NotFoundError(text);
+      } else if (code == RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP) {
+        status = absl::FailedPreconditionError(text);
+      } else {
+        status = absl::UnavailableError(text);
+      }
+    }
+  }
+  if (event != nullptr) rd_kafka_event_destroy(event);
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_AdminOptions_destroy(options);
+  rd_kafka_DeleteGroup_destroy(request);
+  return status;
 }
 
 }  // namespace wirestream::tools

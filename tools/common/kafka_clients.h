@@ -67,6 +67,14 @@ absl::StatusOr<std::map<std::string, int32_t>> ListTopics(
 absl::StatusOr<int32_t> PartitionCount(
     const std::map<std::string, int32_t>& topics, const std::string& topic);
 
+// Deletes the consumer group `group` (its committed offsets) through
+// `client`. NOT_FOUND when there is no such group, FAILED_PRECONDITION when
+// it still has members (a consumer of it is running), UNAVAILABLE when the
+// cluster does not answer in `timeout`.
+absl::Status DeleteConsumerGroup(RdKafka::Handle& client,
+                                 const std::string& group,
+                                 absl::Duration timeout);
+
 // Returns librdkafka's millisecond timeouts, clamped to [0, 1 h].
 int ToMillis(absl::Duration d);
 

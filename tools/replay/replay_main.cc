@@ -6,6 +6,8 @@
 //   replay --source=wire.raw --target=wire.raw.copy --partitions=0,2
 //     --from_offset=1000 --to_offset=2000 --checkpoint_group=ops.copy
 //   replay ... --dry-run        (per-partition ranges and counts, no copying)
+//   replay ... --cleanup        (deletes the checkpoint group once complete)
+//   replay --checkpoint_group=backfill-2026-10 --cleanup   (just that)
 //
 // Each record keeps its key, value, headers and timestamp, and gains a
 // `wirestream-replay` header "TOPIC/PARTITION/OFFSET" naming where it came
@@ -16,7 +18,7 @@
 //
 // Exit status: 0 done, 1 the cluster refused or did not answer (run again
 // to resume), 2 bad usage or range, 130 interrupted (SIGINT/SIGTERM; the
-// open batch is committed first). --help prints usage and exits 1.
+// open batch is committed first). --help prints usage and exits 0.
 #include <librdkafka/rdkafkacpp.h>
 
 #include <algorithm>
@@ -37,6 +39,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "pipeline/runtime/help.h"
 #include "tools/common/cli.h"
 #include "tools/common/kafka_clients.h"
 #include "tools/common/progress.h"
@@ -69,6 +72,10 @@ ABSL_FLAG(std::string, checkpoint_group, "",
           "transactional id, so two replays with one group fence each other");
 ABSL_FLAG(bool, dry_run, false,
           "print the offsets and counts each partition would copy, and stop");
+ABSL_FLAG(bool, cleanup, false,
+          "delete the checkpoint group once the whole range is copied (an "
+          "interrupted or failed replay keeps it, to resume). Without "
+          "--source: only delete the group of an earlier replay");
 ABSL_FLAG(int, batch_records, 5000, "records per transaction, at most");
 ABSL_FLAG(int, batch_ms, 500, "milliseconds per transaction, at most");
 ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(5),
@@ -456,6 +463,27 @@ int Copy(RdKafka::KafkaConsumer& consumer, RdKafka::Producer& producer,
   return kExitOk;
 }
 
+// Deletes the checkpoint group `group`; returns the exit code.
+int DeleteCheckpoint(const std::string& group, const KafkaProperties& kafka) {
+  absl::StatusOr<std::string> bootstrap =
+      ResolveBootstrap(absl::GetFlag(FLAGS_bootstrap));
+  if (!bootstrap.ok()) return Usage(std::string(bootstrap.status().message()));
+  ClientOptions options;
+  options.bootstrap = *bootstrap;
+  options.properties = kafka;
+  options.connect_timeout = absl::GetFlag(FLAGS_connect_timeout);
+  options.client_logs = absl::GetFlag(FLAGS_client_logs);
+  options.client_id = "wirestream-replay";
+  absl::StatusOr<std::unique_ptr<RdKafka::Producer>> client =
+      MakeProducer(options, {}, nullptr);
+  if (!client.ok()) return Usage(std::string(client.status().message()));
+  absl::Status deleted =
+      DeleteConsumerGroup(**client, group, options.connect_timeout);
+  if (!deleted.ok()) return Fail(std::string(deleted.message()));
+  printf("replay: deleted checkpoint group %s\n", group.c_str());
+  return kExitOk;
+}
+
 int Run(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "copies a range of a topic to another topic, exactly once and "
@@ -463,10 +491,13 @@ int Run(int argc, char** argv) {
       "  replay --source=TOPIC --target=TOPIC --checkpoint_group=GROUP\n"
       "         [--from_offset=N] [--to_offset=N] | [--from_time=RFC3339] "
       "[--to_time=RFC3339]\n"
-      "         [--partitions=0,2] [--rate=N] [--dry-run] [-X KEY=VALUE]...\n"
+      "         [--partitions=0,2] [--rate=N] [--dry-run] [--cleanup] "
+      "[-X KEY=VALUE]...\n"
+      "  replay --checkpoint_group=GROUP --cleanup   (deletes the group)\n"
       "Offsets and times are half-open: from is copied, to is not. Exit "
       "status: 0 done, 1 Kafka failed (run again to resume), 2 bad usage, "
-      "130 interrupted; --help exits 1.");
+      "130 interrupted.");
+  if (wirestream::runtime::AnswerHelp(argc, argv, "tools/")) return 0;
   std::vector<std::string> args(argv, argv + argc);
   absl::StatusOr<KafkaProperties> kafka = ExtractKafkaProperties(args);
   if (!kafka.ok()) return Usage(std::string(kafka.status().message()));
@@ -485,7 +516,15 @@ int Run(int argc, char** argv) {
   request.from_offset = absl::GetFlag(FLAGS_from_offset);
   request.to_offset = absl::GetFlag(FLAGS_to_offset);
   const bool dry_run = absl::GetFlag(FLAGS_dry_run);
+  const bool cleanup = absl::GetFlag(FLAGS_cleanup);
   const std::string group = absl::GetFlag(FLAGS_checkpoint_group);
+  if (cleanup && (group.empty() || dry_run)) {
+    return Usage("--cleanup needs --checkpoint_group and no --dry-run");
+  }
+  if (cleanup && request.source.empty()) {
+    if (!request.target.empty()) return Usage("--target needs --source");
+    return DeleteCheckpoint(group, *kafka);
+  }
   if (request.source.empty()) return Usage("say what to copy: --source=TOPIC");
   if (!dry_run && request.target.empty()) {
     return Usage("say where to copy to: --target=TOPIC");
@@ -623,6 +662,13 @@ int Run(int argc, char** argv) {
   const int code = Copy(**consumer, *producer, delivery, request, *ranges,
                         target_partitions == *source_partitions, group);
   (*consumer)->close();
+  if (code == kExitOk && cleanup) {
+    // The consumer has left; the group holds only the checkpoint.
+    absl::Status deleted =
+        DeleteConsumerGroup(*producer, group, options.connect_timeout);
+    if (!deleted.ok()) return Fail(std::string(deleted.message()));
+    printf("replay: deleted checkpoint group %s\n", group.c_str());
+  }
   return code;
 }
 

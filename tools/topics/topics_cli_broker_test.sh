@@ -112,6 +112,30 @@ expect_eq "delete missing: message" \
   "topics: deleting topic $run.b: no such topic" "$(cat "$TEST_TMPDIR/err")"
 set -e
 
+# Clean-up by prefix: every topic whose name starts with it, and only those.
+"$topics" --bootstrap "$bootstrap" create "$run.bench.x" "$run.bench.y" \
+  "$run.benchmark" >/dev/null
+out="$("$topics" --bootstrap "$bootstrap" list --prefix "$run.bench")"
+expect_eq "list --prefix" "$run.bench.x	1	
+$run.bench.y	1	
+$run.benchmark	1	" "$out"
+out="$("$topics" --bootstrap "$bootstrap" delete --prefix "$run.bench.")"
+expect_eq "delete --prefix output" "deleted $run.bench.x
+deleted $run.bench.y" "$out"
+out="$("$topics" --bootstrap "$bootstrap" list --prefix "$run.bench")"
+expect_eq "list --prefix after delete" "$run.benchmark	1	" "$out"
+out="$("$topics" --bootstrap "$bootstrap" delete --prefix "$run.nothing.")"
+expect_eq "delete --prefix, nothing matches" "no topic to delete" "$out"
+"$topics" --bootstrap "$bootstrap" delete "$run.benchmark" >/dev/null
+set +e
+"$topics" --bootstrap "$bootstrap" create --prefix "$run.p." x \
+  >/dev/null 2>"$TEST_TMPDIR/err"
+expect_eq "create --prefix without --pipeline: exit" 2 $?
+"$topics" --bootstrap "$bootstrap" delete --prefix "$run.p." x \
+  >/dev/null 2>"$TEST_TMPDIR/err"
+expect_eq "delete --prefix with names: exit" 2 $?
+set -e
+
 if ((failures)); then
   echo "$failures check(s) failed" >&2
   exit 1

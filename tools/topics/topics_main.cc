@@ -5,6 +5,8 @@
 //   topics --bootstrap HOST:PORT create --config cleanup.policy=compact state
 //   topics --bootstrap HOST:PORT list [NAME...]
 //   topics --bootstrap HOST:PORT delete --pipeline --prefix backfill-
+//   topics --bootstrap HOST:PORT delete --prefix bench-   (every topic so
+//   named)
 //
 // Exit status: 0 done, 1 the cluster refused or did not answer, 2 bad usage.
 #include <cstdio>
@@ -18,9 +20,11 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "pipeline/runtime/help.h"
 #include "pipeline/runtime/topics.h"
 #include "tools/topics/args.h"
 
@@ -43,7 +47,8 @@ ABSL_FLAG(bool, pipeline, false,
           "wire.dedup.state and wire.alert.state are compacted)");
 ABSL_FLAG(std::string, prefix, "",
           "with --pipeline: prefix of the standard topics' names, e.g. "
-          "backfill-");
+          "backfill-. Without --pipeline, delete and list act on every "
+          "topic whose name starts with it (never Kafka's own __ topics)");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30),
           "how long to wait for the cluster");
 
@@ -104,7 +109,26 @@ int Create(TopicAdmin& admin, const std::vector<std::string>& names,
   return kOk;
 }
 
+// Returns the topics on the cluster whose names start with `prefix`, in
+// name order, leaving out Kafka's internal ones (names starting "__").
+absl::StatusOr<std::vector<std::string>> TopicsWithPrefix(
+    TopicAdmin& admin, const std::string& prefix) {
+  absl::StatusOr<std::map<std::string, int32_t>> listed = admin.ListTopics();
+  if (!listed.ok()) return listed.status();
+  std::vector<std::string> names;
+  for (const auto& [name, partitions] : *listed) {
+    if (absl::StartsWith(name, prefix) && !absl::StartsWith(name, "__")) {
+      names.push_back(name);
+    }
+  }
+  return names;
+}
+
 int Delete(TopicAdmin& admin, const std::vector<std::string>& names) {
+  if (names.empty()) {
+    printf("no topic to delete\n");
+    return kOk;
+  }
   absl::Status deleted = admin.DeleteTopics(names);
   if (!deleted.ok()) return Fail(deleted);
   for (const std::string& name : names) printf("deleted %s\n", name.c_str());
@@ -143,10 +167,13 @@ int Run(int argc, char** argv) {
       "[--config KEY=VALUE]... [--pipeline [--prefix P]] [NAME...]\n"
       "  topics --bootstrap HOST:PORT delete [--pipeline [--prefix P]] "
       "[NAME...]\n"
-      "  topics --bootstrap HOST:PORT list [--pipeline [--prefix P]] "
+      "  topics --bootstrap HOST:PORT delete --prefix P   (every topic "
+      "whose name starts with P)\n"
+      "  topics --bootstrap HOST:PORT list [--pipeline] [--prefix P] "
       "[NAME...]\n"
       "list prints NAME, partitions and the topic's own configuration, "
       "tab-separated; with no NAME it lists every topic.");
+  if (wirestream::runtime::AnswerHelp(argc, argv, "tools/")) return 0;
 
   // absl keeps only the last value of a repeated flag: take --config and
   // --kafka out before it parses the rest.
@@ -182,8 +209,14 @@ int Run(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_partitions) < 1) {
     return Usage("--partitions must be at least 1");
   }
-  if (!absl::GetFlag(FLAGS_prefix).empty() && !absl::GetFlag(FLAGS_pipeline)) {
-    return Usage("--prefix only applies with --pipeline");
+  // --prefix alone: every topic so named, found once connected.
+  const bool by_prefix =
+      !absl::GetFlag(FLAGS_prefix).empty() && !absl::GetFlag(FLAGS_pipeline);
+  if (by_prefix && command == "create") {
+    return Usage("create --prefix needs --pipeline");
+  }
+  if (by_prefix && !names.empty()) {
+    return Usage("give topic names or --prefix, not both");
   }
   if (absl::GetFlag(FLAGS_pipeline) && command != "create") {
     runtime::PipelineTopicsOptions options;
@@ -192,8 +225,10 @@ int Run(int argc, char** argv) {
       names.push_back(spec.name);
     }
   }
-  if (names.empty() && command != "list" && !absl::GetFlag(FLAGS_pipeline)) {
-    return Usage(absl::StrCat(command, " needs topic names or --pipeline"));
+  if (names.empty() && command != "list" && !absl::GetFlag(FLAGS_pipeline) &&
+      !by_prefix) {
+    return Usage(
+        absl::StrCat(command, " needs topic names, --pipeline or --prefix"));
   }
 
   std::string bootstrap = absl::GetFlag(FLAGS_bootstrap);
@@ -212,6 +247,13 @@ int Run(int argc, char** argv) {
       TopicAdmin::Create(options);
   if (!admin.ok()) return Usage(std::string(admin.status().message()));
 
+  if (by_prefix) {
+    absl::StatusOr<std::vector<std::string>> matching =
+        TopicsWithPrefix(**admin, absl::GetFlag(FLAGS_prefix));
+    if (!matching.ok()) return Fail(matching.status());
+    names = *std::move(matching);
+    if (command == "list" && names.empty()) return kOk;
+  }
   if (command == "create") return Create(**admin, names, *configs);
   if (command == "delete") return Delete(**admin, names);
   return List(**admin, names);
