@@ -10,7 +10,12 @@
 
 namespace wirestream::classify {
 
-std::vector<std::string> DefaultTopicLanguages() { return {"en"}; }
+// Languages whose model met the bar on the dev half of their real copy:
+// accuracy@1 at least the product's goal for the language (0.8 for fr, de,
+// es, it, pt; 0.7 for ru, ar, zh, ja, ko). See LANGUAGES.md.
+std::vector<std::string> DefaultTopicLanguages() {
+  return {"en", "es", "ru", "ar", "zh", "ja", "ko"};
+}
 
 absl::StatusOr<std::unique_ptr<Classifier>> Classifier::Create(
     const ClassifierConfig& config) {

@@ -140,6 +140,72 @@ INSTANTIATE_TEST_SUITE_P(
                     RealCopyGoals{"wire_ko.txt", 12, 0.98, 0.83}),
     SetName);
 
+// Topics on each language's real copy (corpus/real_<lang>.txt, labelled by
+// the guide before any classifier ran on it): a language whose model met
+// the bar on its dev half is scored by default and held to floors on its
+// dev and held-out halves, at what they measured (see LANGUAGES.md); a
+// language below the bar gets no topics, with the reason, on every story.
+struct LanguageGoals {
+  const char* language;
+  size_t stories;
+  double dev_floor;      // -1: no topic model by default
+  double heldout_floor;  // -1: no topic model by default
+};
+
+class LanguageTopicTest : public testing::TestWithParam<LanguageGoals> {};
+
+TEST_P(LanguageTopicTest, MeetsFloorsOrSaysWhy) {
+  const LanguageGoals& g = GetParam();
+  auto classifier = Classifier::Create({});
+  ASSERT_TRUE(classifier.ok()) << classifier.status();
+  auto stories = ReadCorpus(std::string("real_") + g.language + ".txt");
+  ASSERT_EQ(stories.size(), g.stories);
+  const LanguageRow row = EvaluateLanguage(**classifier, g.language, stories);
+  std::cout << FormatLanguageTable({row});
+  if (g.dev_floor < 0) {
+    EXPECT_FALSE(row.has_topics);
+    SetLanguage(g.language, stories);
+    for (const LabelledStory& s : stories) {
+      wirestream::v1::EnrichedStory out;
+      (*classifier)->Classify(s.story, &out);
+      EXPECT_EQ(out.topics_size(), 0) << s.id;
+      EXPECT_EQ(out.topics_unavailable(),
+                std::string("no topic model for language ") + g.language)
+          << s.id;
+    }
+    return;
+  }
+  EXPECT_TRUE(row.has_topics);
+  EXPECT_GE(row.dev_topic_accuracy, g.dev_floor);
+  EXPECT_GE(row.heldout_topic_accuracy, g.heldout_floor);
+  SetLanguage(g.language, stories);
+  for (const LabelledStory& s : StoriesInSet(stories, "heldout")) {
+    wirestream::v1::EnrichedStory out;
+    (*classifier)->Classify(s.story, &out);
+    EXPECT_EQ(out.topics_unavailable(), "") << s.id;
+  }
+}
+
+// Floors at the first scoring of the held-out halves with the models as
+// committed (dev: es 1.000, ru 0.786, ar 0.800, zh 1.000, ja 1.000, ko
+// 0.733; held-out: es 0.903, ru 0.714, ar 0.659, zh 0.931, ja 0.750, ko
+// 0.708). fr, de, it and pt were below the bar on dev (0.714, 0.600,
+// 0.667, 0.643).
+INSTANTIATE_TEST_SUITE_P(Languages, LanguageTopicTest,
+                         testing::Values(LanguageGoals{"fr", 42, -1, -1},
+                                         LanguageGoals{"de", 49, -1, -1},
+                                         LanguageGoals{"es", 45, 0.99, 0.90},
+                                         LanguageGoals{"it", 53, -1, -1},
+                                         LanguageGoals{"pt", 42, -1, -1},
+                                         LanguageGoals{"ru", 56, 0.78, 0.71},
+                                         LanguageGoals{"ar", 59, 0.79, 0.65},
+                                         LanguageGoals{"zh", 43, 0.99, 0.93},
+                                         LanguageGoals{"ja", 53, 0.99, 0.75},
+                                         LanguageGoals{"ko", 63, 0.73, 0.70}),
+                         [](const testing::TestParamInfo<LanguageGoals>& info) {
+                           return std::string(info.param.language);
+                         });
+
 TEST(EvaluationTest, TrainingAndEvaluationStoriesDoNotOverlap) {
   auto train = ReadCorpus("train.txt");
   ASSERT_GE(train.size(), 200u);
@@ -151,6 +217,19 @@ TEST(EvaluationTest, TrainingAndEvaluationStoriesDoNotOverlap) {
     for (const auto& s : ReadCorpus(name)) {
       EXPECT_EQ(headlines.count(s.story.headline()), 0u)
           << name << " " << s.id << " is also a training story";
+    }
+  }
+  for (const char* language :
+       {"fr", "de", "es", "it", "pt", "ru", "ar", "zh", "ja", "ko"}) {
+    std::set<std::string> trained;
+    for (const auto& s :
+         ReadCorpus(std::string("train_") + language + ".txt")) {
+      trained.insert(s.story.headline());
+    }
+    EXPECT_GE(trained.size(), 170u) << language;
+    for (const auto& s : ReadCorpus(std::string("real_") + language + ".txt")) {
+      EXPECT_EQ(trained.count(s.story.headline()), 0u)
+          << s.id << " is also a training story";
     }
   }
 }
