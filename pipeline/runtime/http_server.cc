@@ -3,10 +3,17 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "civetweb.h"
 #include "prometheus/text_serializer.h"
 
 namespace wirestream::runtime {
+
+struct GuardedRoute {
+  HttpRoute route;
+  RouteAccess access;
+};
+
 namespace {
 
 int Reply(mg_connection* conn, int code, const char* content_type,
@@ -39,8 +46,46 @@ int ServeReady(mg_connection* conn, void* data) {
 
 constexpr size_t kMaxRequestBody = 1 << 20;
 
-int ServeRoute(mg_connection* conn, void* data) {
-  const auto* route = static_cast<const HttpRoute*>(data);
+// Compares in time independent of where the texts differ.
+bool SameSecret(absl::string_view a, absl::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+// Returns true when `conn` may call a route guarded by `access`; answers
+// 401 otherwise.
+bool Admit(mg_connection* conn, const RouteAccess& access) {
+  if (!access.token_required) return true;
+  const char* header = mg_get_header(conn, "Authorization");
+  absl::string_view given = header == nullptr ? "" : header;
+  if (!access.token.empty() && absl::ConsumePrefix(&given, "Bearer ") &&
+      SameSecret(given, access.token)) {
+    return true;
+  }
+  mg_response_header_start(conn, 401);
+  mg_response_header_add(conn, "WWW-Authenticate", "Bearer", -1);
+  const std::string body =
+      access.token.empty()
+          ? "admin endpoints on a non-loopback address need a token, and "
+            "this worker has none (--admin_token_file or "
+            "--admin_token_env)\n"
+          : "admin endpoints need \"Authorization: Bearer <token>\"\n";
+  mg_response_header_add(conn, "Content-Type", "text/plain", -1);
+  mg_response_header_add(conn, "Content-Length",
+                         std::to_string(body.size()).c_str(), -1);
+  mg_response_header_send(conn);
+  mg_write(conn, body.data(), body.size());
+  return false;
+}
+
+int ServeGuardedRoute(mg_connection* conn, void* data) {
+  const auto* guarded = static_cast<const GuardedRoute*>(data);
+  if (!Admit(conn, guarded->access)) return 401;
+  const HttpRoute* route = &guarded->route;
   const mg_request_info* info = mg_get_request_info(conn);
   if (info == nullptr || info->request_method == nullptr ||
       route->method != info->request_method) {
@@ -90,11 +135,12 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   return server;
 }
 
-void HttpServer::AddRoute(HttpRoute route) {
-  routes_.push_back(std::make_unique<HttpRoute>(std::move(route)));
-  HttpRoute* added = routes_.back().get();
-  mg_set_request_handler(context_, absl::StrCat(added->path, "$").c_str(),
-                         ServeRoute, added);
+void HttpServer::AddRoute(HttpRoute route, RouteAccess access) {
+  routes_.push_back(std::make_unique<GuardedRoute>(
+      GuardedRoute{std::move(route), std::move(access)}));
+  GuardedRoute* added = routes_.back().get();
+  mg_set_request_handler(context_, absl::StrCat(added->route.path, "$").c_str(),
+                         ServeGuardedRoute, added);
 }
 
 HttpServer::~HttpServer() {

@@ -13,6 +13,10 @@
 //     return HttpResponse{200, "text/plain", "reloaded\n"};
 //   }});
 //
+// Routes that change state are guarded: with RouteAccess::token_required a
+// request must carry "Authorization: Bearer <token>" or is answered 401
+// before its handler runs (admin_access.h decides when).
+//
 // Served from civetweb's own threads; `ready` and route handlers must be
 // thread-safe.
 #ifndef WIRESTREAM_PIPELINE_RUNTIME_HTTP_SERVER_H_
@@ -47,6 +51,18 @@ struct HttpRoute {
   std::function<HttpResponse(absl::string_view body)> handler;
 };
 
+// A route with its RouteAccess (http_server.cc).
+struct GuardedRoute;
+
+// Who may call a route.
+struct RouteAccess {
+  // Whether a request must carry "Authorization: Bearer <token>".
+  bool token_required = false;
+  // The token. With token_required and an empty token, every request is
+  // refused (401): no token is configured where one is needed.
+  std::string token;
+};
+
 class HttpServer {
  public:
   // Starts serving on `address` ("host:port"; port 0 picks a free one).
@@ -56,9 +72,9 @@ class HttpServer {
       std::function<bool()> ready);
   ~HttpServer();
 
-  // Serves `route` from now on. Call before clients use it; the route lives
-  // as long as the server.
-  void AddRoute(HttpRoute route);
+  // Serves `route` from now on, to the callers `access` lets in. Call before
+  // clients use it; the route lives as long as the server.
+  void AddRoute(HttpRoute route, RouteAccess access = {});
 
   // Returns the port actually bound.
   int port() const { return port_; }
@@ -74,7 +90,7 @@ class HttpServer {
   std::shared_ptr<prometheus::Registry> registry_;
   std::function<bool()> ready_;
   // Stable addresses: civetweb holds pointers to them.
-  std::vector<std::unique_ptr<HttpRoute>> routes_;
+  std::vector<std::unique_ptr<GuardedRoute>> routes_;
 };
 
 }  // namespace wirestream::runtime

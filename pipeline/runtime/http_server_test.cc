@@ -34,8 +34,8 @@ struct HttpReply {
 // reads the reply until the server closes the connection. The server
 // answers in HTTP/1.0 too.
 absl::StatusOr<HttpReply> Send(int port, const std::string& method,
-                               const std::string& path,
-                               const std::string& body) {
+                               const std::string& path, const std::string& body,
+                               const std::string& extra_headers = "") {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return absl::InternalError("socket failed");
   timeval timeout{5, 0};
@@ -51,9 +51,8 @@ absl::StatusOr<HttpReply> Send(int port, const std::string& method,
     return absl::UnavailableError(absl::StrCat("cannot connect to ", port));
   }
   const std::string request = absl::StrCat(
-      method, " ", path,
-      " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: ", body.size(),
-      "\r\n\r\n", body);
+      method, " ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n", extra_headers,
+      "Content-Length: ", body.size(), "\r\n\r\n", body);
   if (write(fd, request.data(), request.size()) !=
       static_cast<ssize_t>(request.size())) {
     close(fd);
@@ -197,6 +196,66 @@ TEST_F(HttpServerTest, AddedRoutesAnswerTheirMethodOnly) {
   EXPECT_EQ(got->status_line, "HTTP/1.0 405 Method Not Allowed");
   EXPECT_EQ(got->body, "use POST for /admin/echo\n");
   EXPECT_EQ(calls.load(), 1);
+}
+
+TEST_F(HttpServerTest, GuardedRoutesNeedTheBearerToken) {
+  std::atomic<int> calls{0};
+  server_->AddRoute({"POST", "/admin/guarded",
+                     [&calls](absl::string_view) {
+                       ++calls;
+                       return HttpResponse{200, "text/plain", "done\n"};
+                     }},
+                    RouteAccess{true, "tok-123"});
+
+  auto bare = Send(server_->port(), "POST", "/admin/guarded", "");
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  EXPECT_EQ(bare->status_line, "HTTP/1.0 401 Unauthorized");
+  EXPECT_THAT(bare->headers, HasSubstr("WWW-Authenticate: Bearer"));
+  EXPECT_EQ(bare->body,
+            "admin endpoints need \"Authorization: Bearer <token>\"\n");
+
+  auto wrong = Send(server_->port(), "POST", "/admin/guarded", "",
+                    "Authorization: Bearer tok-124\r\n");
+  ASSERT_TRUE(wrong.ok()) << wrong.status();
+  EXPECT_EQ(wrong->status_line, "HTTP/1.0 401 Unauthorized");
+  auto basic = Send(server_->port(), "POST", "/admin/guarded", "",
+                    "Authorization: tok-123\r\n");
+  ASSERT_TRUE(basic.ok()) << basic.status();
+  EXPECT_EQ(basic->status_line, "HTTP/1.0 401 Unauthorized");
+  // Unauthorized callers learn nothing about the route, not even its
+  // method.
+  auto get = Get(server_->port(), "/admin/guarded");
+  ASSERT_TRUE(get.ok()) << get.status();
+  EXPECT_EQ(get->status_line, "HTTP/1.0 401 Unauthorized");
+  EXPECT_EQ(calls.load(), 0);
+
+  auto right = Send(server_->port(), "POST", "/admin/guarded", "",
+                    "Authorization: Bearer tok-123\r\n");
+  ASSERT_TRUE(right.ok()) << right.status();
+  EXPECT_EQ(right->status_line, "HTTP/1.0 200 OK");
+  EXPECT_EQ(right->body, "done\n");
+  EXPECT_EQ(calls.load(), 1);
+
+  // The rest of the port stays open.
+  auto metrics = Get(server_->port(), "/metrics");
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(metrics->status_line, "HTTP/1.0 200 OK");
+}
+
+TEST_F(HttpServerTest, GuardedRouteWithoutATokenRefusesEveryone) {
+  server_->AddRoute({"POST", "/admin/closed",
+                     [](absl::string_view) {
+                       return HttpResponse{200, "text/plain", "done\n"};
+                     }},
+                    RouteAccess{true, ""});
+  for (const std::string& header :
+       {std::string(), std::string("Authorization: Bearer \r\n"),
+        std::string("Authorization: Bearer x\r\n")}) {
+    auto reply = Send(server_->port(), "POST", "/admin/closed", "", header);
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    EXPECT_EQ(reply->status_line, "HTTP/1.0 401 Unauthorized") << header;
+    EXPECT_THAT(reply->body, HasSubstr("this worker has none"));
+  }
 }
 
 TEST_F(HttpServerTest, PortInUseIsUnavailable) {

@@ -30,6 +30,29 @@ constexpr absl::Duration kAccessCheckTimeout = absl::Seconds(10);
 
 void OnStopSignal(int) { stop_requested = true; }
 
+// Returns the host of "host:port"; "0.0.0.0" for a port alone.
+std::string HostOf(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  const std::string host =
+      colon == std::string::npos ? "" : address.substr(0, colon);
+  return host.empty() ? "0.0.0.0" : host;
+}
+
+// Says who may call the admin endpoints (never the token).
+void LogAdminAccess(const std::string& stage, const RouteAccess& access) {
+  if (!access.token_required) {
+    LogInfo("%s: admin endpoints answer local callers without a token", stage);
+  } else if (access.token.empty()) {
+    LogWarning(
+        "%s: admin endpoints are on a non-loopback address without a token "
+        "and refuse every request (401); give --admin_token_file or "
+        "--admin_token_env, or --admin_http=127.0.0.1:PORT",
+        stage);
+  } else {
+    LogInfo("%s: admin endpoints need the admin token", stage);
+  }
+}
+
 const char* ModeName(DeliveryMode mode) {
   return mode == DeliveryMode::kExactlyOnce ? "exactly-once" : "at-least-once";
 }
@@ -99,14 +122,40 @@ int RunStage(Stage& stage, const RunnerConfig& config,
     }
     server = *std::move(started);
     std::string paths = "/metrics /healthz /readyz";
-    for (const HttpRoute& route : extras.routes) {
-      server->AddRoute(route);
-      absl::StrAppend(&paths, " ", route.method, " ", route.path);
+    if (extras.admin.address.empty()) {
+      const RouteAccess access =
+          AdminRouteAccess(extras.admin, config.http_address);
+      for (const HttpRoute& route : extras.routes) {
+        server->AddRoute(route, access);
+        absl::StrAppend(&paths, " ", route.method, " ", route.path);
+      }
+      if (!extras.routes.empty()) LogAdminAccess(name, access);
     }
-    const std::string host =
-        config.http_address.substr(0, config.http_address.rfind(':'));
     LogInfo("%s: metrics and health on http://%s:%d (%s)", name,
-            host.empty() ? "0.0.0.0" : host, server->port(), paths);
+            HostOf(config.http_address), server->port(), paths);
+  }
+  // Admin endpoints on a listener of their own.
+  std::unique_ptr<HttpServer> admin_server;
+  if (!extras.admin.address.empty() && !extras.routes.empty()) {
+    auto started =
+        HttpServer::Start(extras.admin.address, registry,
+                          [&processor] { return processor.ready(); });
+    if (!started.ok()) {
+      LogError("%s: admin endpoints: %s", name, started.status().message());
+      return 2;
+    }
+    admin_server = *std::move(started);
+    const RouteAccess access =
+        AdminRouteAccess(extras.admin, extras.admin.address);
+    std::string paths;
+    for (const HttpRoute& route : extras.routes) {
+      admin_server->AddRoute(route, access);
+      absl::StrAppend(&paths, paths.empty() ? "" : " ", route.method, " ",
+                      route.path);
+    }
+    LogInfo("%s: admin endpoints on http://%s:%d (%s)", name,
+            HostOf(extras.admin.address), admin_server->port(), paths);
+    LogAdminAccess(name, access);
   }
   LogInfo("%s: reading %s, writing %s, dead letters to %s, group %s, %s", name,
           absl::StrJoin(config.input_topics, ","), config.output_topic,
@@ -184,8 +233,14 @@ int RunWorkerWithExtras(int argc, char** argv, const RunnerConfig& defaults,
     LogError("bad flags: %s", config.status().message());
     return 2;
   }
+  absl::StatusOr<AdminAccess> admin = AdminAccessFromFlags();
+  if (!admin.ok()) {
+    LogError("bad flags: %s", admin.status().message());
+    return 2;
+  }
   WorkerExtras extras;
   extras.registry = std::make_shared<prometheus::Registry>();
+  extras.admin = *std::move(admin);
   auto stage = make_stage(extras);
   if (!stage.ok()) {
     LogError("cannot start the stage: %s", stage.status().message());

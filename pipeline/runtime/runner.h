@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "pipeline/runtime/admin_access.h"
 #include "pipeline/runtime/http_server.h"
 #include "pipeline/runtime/runner_config.h"
 #include "pipeline/runtime/stage.h"
@@ -43,9 +44,12 @@ struct WorkerExtras {
   // The registry /metrics serves; the stage's RegisterMetrics gets it too.
   // Null: the runner makes one.
   std::shared_ptr<prometheus::Registry> registry;
-  // Endpoints served on the worker's HTTP port beside /metrics, /healthz
-  // and /readyz (none when the port is disabled).
+  // Admin endpoints (they change state), served on the worker's HTTP port
+  // beside /metrics, /healthz and /readyz, or on admin.address; none when
+  // that is disabled. Guarded as admin_access.h says.
   std::vector<HttpRoute> routes;
+  // Where the routes are served and the token they need (from flags).
+  AdminAccess admin;
 };
 
 // Builds a stage; `extras` holds the registry the stage's metrics belong

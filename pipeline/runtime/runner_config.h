@@ -52,7 +52,7 @@ struct RunnerConfig {
   // batch that waits out batch_max_time on a quiet input adds that wait to
   // every hop; at a steady rate this closes it as soon as the burst a
   // commit upstream let through is done.
-  absl::Duration batch_idle_time = absl::Milliseconds(10);
+  absl::Duration batch_idle_time = absl::Milliseconds(30);
 
   // Input records larger than this (key + value) are dead-lettered unread.
   int64_t max_record_bytes = 8 << 20;

@@ -33,7 +33,7 @@ ABSL_FLAG(int, batch_ms, 0,
           "Close a batch this many ms after its first record (default 100).");
 ABSL_FLAG(int, batch_idle_ms, -1,
           "Close a batch once the input has had nothing new for this many ms "
-          "(default 10; 0: only by size and time).");
+          "(default 30; 0: only by size and time).");
 ABSL_FLAG(int64_t, max_record_bytes, 0,
           "Dead-letter input records larger than this (default 8 MiB).");
 ABSL_FLAG(int64_t, max_output_bytes, 0,

@@ -195,11 +195,11 @@ TEST(RunnerConfigFromFlagsTest, FlagsOverrideTheStageDefaults) {
   EXPECT_THAT(config->kafka_properties, ElementsAre(Pair("acks", "all")));
 }
 
-TEST(RunnerConfigFromFlagsTest, BatchIdleTimeDefaultsTo10MsAndZeroTurnsItOff) {
+TEST(RunnerConfigFromFlagsTest, BatchIdleTimeDefaultsTo30MsAndZeroTurnsItOff) {
   absl::FlagSaver saver;
   auto defaults = RunnerConfigFromFlags(Defaults(), {});
   ASSERT_TRUE(defaults.ok()) << defaults.status();
-  EXPECT_EQ(defaults->batch_idle_time, absl::Milliseconds(10));
+  EXPECT_EQ(defaults->batch_idle_time, absl::Milliseconds(30));
 
   absl::SetFlag(&FLAGS_batch_idle_ms, 0);
   auto off = RunnerConfigFromFlags(Defaults(), {});

@@ -17,9 +17,10 @@
 // then copy the same raw records through four topics with the same
 // settings, the reference the pipeline's throughput is compared with. With
 // --rate, the workers start first and loadgen sends at that rate while they
-// run; latency is each enriched record's (or alert's) timestamp less the
-// timestamp of the raw record it came from. Every story is counted once:
-// on the enriched topic, or on the duplicates topic (dedup routes exact
+// run; latency runs from the raw record's append to wire.raw (the topic
+// stamps LogAppendTime) to the moment the bench's read_committed reader
+// gets the enriched record (or the alert) it led to. Every story is counted
+// once: on the enriched topic, or on the duplicates topic (dedup routes exact
 // re-sends there), or as a dead letter.
 //
 // Worker CPU is read from /proc for each worker process, less what it had
@@ -56,7 +57,7 @@
 ABSL_FLAG(std::string, broker, "", "Bootstrap HOST:PORT of the broker.");
 ABSL_FLAG(std::string, bin_dir, "bazel-bin",
           "Where the worker and loadgen binaries were built.");
-ABSL_FLAG(std::string, rules, "tools/demo/demo_rules.yaml",
+ABSL_FLAG(std::string, rules, "tests/bench/bench_rules.yaml",
           "The alert worker's rules file.");
 ABSL_FLAG(int, stories, 20000, "Stories loadgen sends.");
 ABSL_FLAG(int, rate, 0,
@@ -92,7 +93,9 @@ std::unique_ptr<RdKafka::KafkaConsumer> Reader(
       {.bootstrap = bootstrap, .client_id = "pipeline-bench"},
       {{"group.id", group},
        {"auto.offset.reset", "earliest"},
-       {"isolation.level", "read_committed"}});
+       {"isolation.level", "read_committed"},
+       // The bench's reader must not add its own wait to the latency.
+       {"fetch.wait.max.ms", "10"}});
   if (!consumer.ok()) return nullptr;
   (*consumer)->subscribe(topics);
   return *std::move(consumer);
@@ -238,7 +241,8 @@ bool Bench::Drain(const std::vector<std::string>& topics,
       if (topic == Name("wire.alerts")) {
         v1::Alert alert;
         if (alert.ParseFromArray(m->payload(), static_cast<int>(m->len()))) {
-          alert_at_.push_back({alert.story_id(), m->timestamp().timestamp});
+          alert_at_.push_back(
+              {alert.story_id(), absl::ToUnixMillis(absl::Now())});
         }
         continue;
       }
@@ -246,7 +250,8 @@ bool Bench::Drain(const std::vector<std::string>& topics,
       if (topic == Name("wire.enriched")) {
         v1::EnrichedStory s;
         if (s.ParseFromArray(m->payload(), static_cast<int>(m->len()))) {
-          enriched_at_[s.story().feed_item_id()] = m->timestamp().timestamp;
+          enriched_at_[s.story().feed_item_id()] =
+              absl::ToUnixMillis(absl::Now());
           feed_item_of_story_[s.story().id()] = s.story().feed_item_id();
         }
       } else if (topic == Name("wire.duplicates")) {
@@ -302,7 +307,13 @@ int Bench::Main() {
   const std::map<std::string, std::string> compact = {
       {"cleanup.policy", "compact"}};
   std::vector<runtime::TopicSpec> specs = {
-      {Name("wire.raw"), partitions_},
+      // The broker stamps raw records as it appends them, so latency
+      // counts from the moment a story is in wire.raw, not from when the
+      // feed's producer (still connecting, lingering) created it.
+      {Name("wire.raw"),
+       partitions_,
+       -1,
+       {{"message.timestamp.type", "LogAppendTime"}}},
       {Name("wire.stories"), partitions_},
       {Name("wire.unique"), partitions_},
       {Name("wire.duplicates"), partitions_},
