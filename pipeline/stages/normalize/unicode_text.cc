@@ -202,6 +202,24 @@ std::string ToNfc(absl::string_view text) {
 }
 
 std::string CleanDisplayText(absl::string_view text) {
+  if (IsAscii(text)) {
+    // ASCII is NFC already: collapse spaces, drop controls, one byte at a
+    // time (the same result as the loop below, without decoding).
+    std::string out;
+    out.reserve(text.size());
+    bool pending_space = false;
+    for (char c : text) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      if (IsSpace(u)) {
+        pending_space = !out.empty();
+      } else if (!IsInvisible(u)) {
+        if (pending_space) out.push_back(' ');
+        pending_space = false;
+        out.push_back(c);
+      }
+    }
+    return out;
+  }
   std::string nfc = ToNfc(text);
   std::string out;
   out.reserve(nfc.size());

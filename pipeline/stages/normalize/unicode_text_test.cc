@@ -25,6 +25,16 @@ TEST(RepairUtf8Test, ReadsInvalidBytesAsWindows1252) {
   EXPECT_EQ(RepairUtf8("valid caf\xc3\xa9 stays"), "valid café stays");
 }
 
+TEST(CleanDisplayTextTest, AsciiTextCleansLikeAnyOther) {
+  // ASCII takes a shorter path; the result must be what the general one
+  // gives for the same text (here forced by a trailing non-ASCII space).
+  const std::string ascii = "\t  Markets\x7f fell\r\n\x01 3%\f in  Asia \v";
+  EXPECT_EQ(CleanDisplayText(ascii), "Markets fell 3% in Asia");
+  EXPECT_EQ(CleanDisplayText(ascii + "\xc2\xa0"), CleanDisplayText(ascii));
+  EXPECT_EQ(CleanDisplayText(""), "");
+  EXPECT_EQ(CleanDisplayText(" \t\n"), "");
+}
+
 TEST(CleanDisplayTextTest, ComposesAndCollapses) {
   EXPECT_EQ(CleanDisplayText("  Cafe\xcc\x81\n\t au\xc2\xa0lait  "),
             "Café au lait");
