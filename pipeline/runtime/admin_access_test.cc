@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
 #include "gmock/gmock.h"
