@@ -7,7 +7,12 @@
 set -euo pipefail
 dir="$(dirname "$0")"
 promtool check rules "$dir/wirestream.rules.yml" "$dir/wirestream.recording.yml"
-work="${TEST_TMPDIR:-$(mktemp -d)}"
+if [[ -n "${TEST_TMPDIR:-}" ]]; then
+  work="$TEST_TMPDIR"
+else
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+fi
 mkdir -p "$work/rules"
 cp "$dir/wirestream.rules.yml" "$dir/wirestream.recording.yml" "$work/rules/"
 sed -e "s|/etc/prometheus/rules/|$work/rules/|" \
