@@ -168,11 +168,18 @@ TEST(ClassifierTest, SurvivesArbitraryBytes) {
     std::string s(rng() % 600, '\0');
     for (char& ch : s) ch = static_cast<char>(rng() % 256);
     if (i % 3 == 0) s += " Paris - Kyiv U.S. Georgia Nice";
+    // Every language's tokens: English's, and the others' (Korean
+    // particles, Han and kana words, Cyrillic and Arabic letters).
+    static constexpr const char* kLanguages[] = {"",   "ko", "zh", "ja",
+                                                 "ru", "ar", "es"};
+    story.set_language(kLanguages[i % 7]);
+    if (i % 5 == 0) s += " 북한은 中国经济 日本の経済 Москва الحكومة";
     story.set_headline(s.substr(0, s.size() / 4));
     story.add_paragraphs(s);
     story.mutable_dateline()->set_place(s.substr(0, 12));
     wirestream::v1::EnrichedStory out;
     (*c)->Classify(story, &out);
+    EXPECT_EQ(out.topics_unavailable(), "") << story.language();
     for (const auto& x : out.countries()) {
       EXPECT_GE(x.score(), 0.0f);
       EXPECT_LE(x.score(), 1.0f);
