@@ -132,7 +132,7 @@ get() {
 # fmt VALUE: a whole number with thousands separators (or the value as is).
 fmt() {
   if [[ "$1" =~ ^[0-9.e+-]+$ ]]; then
-    LC_ALL=en_US.UTF-8 printf "%'.0f" "$1" 2>/dev/null || printf "%.0f" "$1"
+    printf "%.0f" "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'
   else
     echo "$1"
   fi
@@ -186,6 +186,9 @@ done
 row "worker CPU per story, all four (warm run)" \
   "$(fmt "$(get warm cpu_us.workers)") µs" \
   "normalize $(fmt "$(get warm cpu_us.normalize)"), dedup $(fmt "$(get warm cpu_us.dedup)"), classify $(fmt "$(get warm cpu_us.classify)"), alert $(fmt "$(get warm cpu_us.alert)") µs; passthrough chain $(fmt "$(get warm cpu_us.passthrough_chain)") µs"
+row "— of which the stages' own code (Stage::Process, per record in)" \
+  "$(awk '$1 ~ /^stage_us\./ && $2 >= 0 { s += $2 } END { printf "%.0f µs", s }' "$work/warm")" \
+  "normalize $(fmt "$(get warm stage_us.normalize)"), dedup $(fmt "$(get warm stage_us.dedup)"), classify $(fmt "$(get warm stage_us.classify)"), alert $(fmt "$(get warm stage_us.alert)") µs; the rest is the runtime's loop and the Kafka client"
 row "worker start-up CPU (not in the above)" \
   "$(awk '{ s += $2 } END { printf "%.2f s", s }' <(grep startup_cpu_s "$work/warm"))" \
   "normalize $(get warm startup_cpu_s.normalize), dedup $(get warm startup_cpu_s.dedup), classify $(get warm startup_cpu_s.classify), alert $(get warm startup_cpu_s.alert) s"

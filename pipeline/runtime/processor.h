@@ -124,6 +124,9 @@ class Processor : public AssignmentListener {
   // and the records committed since.
   double cpu_at_ready_ = -1;
   int64_t records_since_ready_ = 0;
+  // CPU time of this thread inside Stage::Process, retries and re-reads of
+  // aborted batches included.
+  double stage_cpu_seconds_ = 0;
 };
 
 }  // namespace wirestream::runtime
