@@ -151,10 +151,12 @@ TEST_F(SecurityBrokerTest, ReplayRunsThroughTlsAndSasl) {
       "--checkpoint_group=" + *target + ".checkpoint",
       "--progress=false",
       "--cleanup",
-      "-Xsasl.password=" + secure_.password};
+      absl::StrCat("--kafka_from_env=sasl.password=", kPasswordVariable)};
   for (std::string& flag : secure_.KafkaFlags("-X")) args.push_back(flag);
+  setenv(kPasswordVariable, secure_.password.c_str(), 1);
   ToolResult run = testsupport::RunTool(
       testsupport::ToolBinary("replay/replay"), args, absl::Seconds(120));
+  unsetenv(kPasswordVariable);
   ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
   EXPECT_THAT(run.stdout_text, HasSubstr("replay: copied 12 records"));
   EXPECT_THAT(run.stdout_text + run.stderr_text,

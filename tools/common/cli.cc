@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -23,6 +25,33 @@ absl::StatusOr<std::pair<std::string, std::string>> SplitProperty(
                         std::string(text.substr(eq + 1)));
 }
 
+absl::StatusOr<std::string> SecretFromEnv(const std::string& key,
+                                          const std::string& variable) {
+  const char* value = std::getenv(variable.c_str());
+  if (value == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("--kafka_from_env ", key,
+                                                   ": environment variable ",
+                                                   variable, " is not set"));
+  }
+  return std::string(value);
+}
+
+absl::StatusOr<std::string> SecretFromFile(const std::string& key,
+                                           const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--kafka_from_file ", key, ": cannot read ", path));
+  }
+  std::stringstream content;
+  content << in.rdbuf();
+  std::string secret = content.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) {
+    secret.pop_back();
+  }
+  return secret;
+}
+
 }  // namespace
 
 absl::StatusOr<KafkaProperties> ExtractKafkaProperties(
@@ -37,6 +66,39 @@ absl::StatusOr<KafkaProperties> ExtractKafkaProperties(
     }
     std::string flag;
     std::string value;
+    // Secrets: the value comes from an environment variable or a file.
+    bool handled_secret = false;
+    for (const char* secret_flag : {"kafka_from_env", "kafka_from_file"}) {
+      const std::string long_form = absl::StrCat("--", secret_flag);
+      const std::string short_form = absl::StrCat("-", secret_flag);
+      absl::string_view rest = arg;
+      std::string given;
+      if (arg == long_form || arg == short_form) {
+        if (i + 1 >= args.size()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              long_form, " needs KEY=",
+              long_form == "--kafka_from_env" ? "VAR" : "PATH", " after it"));
+        }
+        given = args[++i];
+      } else if (absl::ConsumePrefix(&rest, long_form + "=") ||
+                 absl::ConsumePrefix(&rest, short_form + "=")) {
+        given = std::string(rest);
+      } else {
+        continue;
+      }
+      absl::StatusOr<std::pair<std::string, std::string>> kv =
+          SplitProperty(long_form, given);
+      if (!kv.ok()) return kv.status();
+      absl::StatusOr<std::string> secret =
+          std::string(secret_flag) == "kafka_from_env"
+              ? SecretFromEnv(kv->first, kv->second)
+              : SecretFromFile(kv->first, kv->second);
+      if (!secret.ok()) return secret.status();
+      properties.emplace_back(kv->first, *std::move(secret));
+      handled_secret = true;
+      break;
+    }
+    if (handled_secret) continue;
     if (arg == "-X" || arg == "--kafka" || arg == "-kafka") {
       flag = arg;
       if (i + 1 >= args.size()) {

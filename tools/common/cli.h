@@ -37,8 +37,12 @@ inline constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM
 
 // Removes every `-X KEY=VALUE`, `-XKEY=VALUE`, `--kafka KEY=VALUE` and
 // `--kafka=KEY=VALUE` from `args` (arguments after a bare `--` are left
-// alone) and returns the pairs in order. INVALID_ARGUMENT when one has no
-// '=', an empty key, or no value after the flag.
+// alone) and returns the pairs in order. Secrets stay out of the command
+// line with `--kafka_from_env KEY=VAR` (the value of an environment
+// variable) and `--kafka_from_file KEY=PATH` (a file's content, trailing
+// newline dropped), as the workers take them. INVALID_ARGUMENT when one
+// has no '=', an empty key, no value after the flag, an unset variable or
+// an unreadable file.
 absl::StatusOr<KafkaProperties> ExtractKafkaProperties(
     std::vector<std::string>& args);
 

@@ -1,6 +1,7 @@
 #include "tools/common/cli.h"
 
 #include <cstdlib>
+#include <fstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -32,6 +33,36 @@ TEST(ExtractKafkaPropertiesTest, TakesEverySpellingInOrder) {
                           Pair("client.id", "ops"), Pair("sasl.jaas", "a=b")));
   EXPECT_THAT(args, ElementsAre("replay", "--source=wire.raw", "--", "-X",
                                 "left=alone"));
+}
+
+TEST(ExtractKafkaPropertiesTest, SecretsFromEnvironmentAndFile) {
+  setenv("CLI_TEST_KAFKA_PASSWORD", "s3cret", 1);
+  const std::string file = std::string(getenv("TEST_TMPDIR")) + "/jaas";
+  std::ofstream(file) << "from-file\n";
+  std::vector<std::string> args = {
+      "replay",
+      "--kafka_from_env",
+      "sasl.password=CLI_TEST_KAFKA_PASSWORD",
+      "-X",
+      "sasl.username=ops",
+      "--kafka_from_file=ssl.key.password=" + file};
+  absl::StatusOr<KafkaProperties> properties = ExtractKafkaProperties(args);
+  ASSERT_TRUE(properties.ok()) << properties.status();
+  EXPECT_THAT(*properties, ElementsAre(Pair("sasl.password", "s3cret"),
+                                       Pair("sasl.username", "ops"),
+                                       Pair("ssl.key.password", "from-file")));
+  EXPECT_THAT(args, ElementsAre("replay"));
+
+  std::vector<std::string> unset = {
+      "replay", "--kafka_from_env=sasl.password=CLI_TEST_UNSET_VARIABLE"};
+  unsetenv("CLI_TEST_UNSET_VARIABLE");
+  EXPECT_EQ(ExtractKafkaProperties(unset).status().message(),
+            "--kafka_from_env sasl.password: environment variable "
+            "CLI_TEST_UNSET_VARIABLE is not set");
+  std::vector<std::string> missing = {"replay", "--kafka_from_file",
+                                      "sasl.password=/nonexistent/secret"};
+  EXPECT_EQ(ExtractKafkaProperties(missing).status().message(),
+            "--kafka_from_file sasl.password: cannot read /nonexistent/secret");
 }
 
 TEST(ExtractKafkaPropertiesTest, RejectsMissingValueOrEquals) {
