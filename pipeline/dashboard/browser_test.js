@@ -194,6 +194,9 @@ async function main() {
   await page.keyboard.press('Enter');
   await page.waitForSelector('#story-view:not([hidden]) h2');
   check('keyboard opens the newest story', (await page.textContent('#sv-headline')).includes('Council votes'));
+  await page.keyboard.press('Escape');
+  const focused = await page.evaluate(() => document.activeElement.closest('li.story')?.dataset.id);
+  check('Esc returns the focus to the story in the stream', focused === 'live-markup-1', focused);
 
   // The wall screen.
   const wall = await context.newPage();

@@ -377,7 +377,10 @@
       el('tbody', null, ...rows.map((row) => el('tr', null, ...row.map((cell) => el('td', { text: String(cell) }))))));
   }
 
+  let focusBeforeStory = null;
+
   async function openStory(id, push) {
+    if ($('story-view').hidden) focusBeforeStory = document.activeElement;
     state.storyOpen = id;
     writeUrl(push);
     const view = $('story-view');
@@ -437,6 +440,9 @@
     state.storyOpen = null;
     $('story-view').hidden = true;
     writeUrl(push);
+    // Back to where the reader was in the stream.
+    if (focusBeforeStory && document.contains(focusBeforeStory)) focusBeforeStory.focus();
+    focusBeforeStory = null;
   }
 
   // ---- live updates ------------------------------------------------------
