@@ -328,5 +328,118 @@ TEST_F(CountryTaggerTest, RomanceNamesAndLowerCaseDemonyms) {
   EXPECT_THAT(Codes(en), IsEmpty());
 }
 
+namespace places_test {
+
+// Names, demonyms and rules of the wire languages beyond country names:
+// each case failed before the change it guards.
+class WireLanguagePlacesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto g = Gazetteer::Create(EmbeddedClassifierData().gazetteer);
+    ASSERT_TRUE(g.ok()) << g.status();
+    gazetteer_ = g->release();
+  }
+  static void TearDownTestSuite() { delete gazetteer_; }
+
+  static CountryTagging Tag(const std::string& headline,
+                            const std::vector<std::string>& paragraphs = {}) {
+    wirestream::v1::Story story;
+    story.set_headline(headline);
+    for (const auto& p : paragraphs) story.add_paragraphs(p);
+    return CountryTagger(gazetteer_).Tag(ExtractStoryText(story));
+  }
+  static std::vector<std::string> Codes(const CountryTagging& t) {
+    std::vector<std::string> codes;
+    for (const CountryScore& c : t.countries) codes.push_back(c.code());
+    return codes;
+  }
+
+  static Gazetteer* gazetteer_;
+};
+
+Gazetteer* WireLanguagePlacesTest::gazetteer_ = nullptr;
+
+TEST_F(WireLanguagePlacesTest, CitiesInEveryLanguageFromGeoNames) {
+  // Munich is no time-zone city, so CLDR has none of these names.
+  for (const char* headline :
+       {"Sommet à Munich", "Treffen in München", "Cumbre en Múnich",
+        "Vertice a Monaco di Baviera", "Cúpula em Munique", "Встреча в Мюнхене",
+        "قمة في ميونخ", "慕尼黑安全会议", "ミュンヘン安全保障会議",
+        "뮌헨에서 열린 회의"}) {
+    EXPECT_THAT(Codes(Tag(headline)), ElementsAre("DE")) << headline;
+  }
+  // A city kept by hand below the cut gets its names too.
+  EXPECT_THAT(Codes(Tag("Sommet à Genève")), ElementsAre("CH"));
+}
+
+TEST_F(WireLanguagePlacesTest, InflectedDemonyms) {
+  EXPECT_THAT(Codes(Tag("Les autorités marocaines ont réagi")),
+              ElementsAre("MA"));
+  EXPECT_THAT(Codes(Tag("Die polnischen Behörden reagierten")),
+              ElementsAre("PL"));
+  EXPECT_THAT(Codes(Tag("Las tropas rusas avanzan")), ElementsAre("RU"));
+  EXPECT_THAT(Codes(Tag("I soldati tedeschi partono")), ElementsAre("DE"));
+  EXPECT_THAT(Codes(Tag("O governo alemão reagiu")), ElementsAre("DE"));
+  EXPECT_THAT(Codes(Tag("Российские военные заявили")), ElementsAre("RU"));
+  EXPECT_THAT(Codes(Tag("قال وزير الخارجية الأردني")), ElementsAre("JO"));
+}
+
+TEST_F(WireLanguagePlacesTest, LowerCaseDemonymIsNoSurname) {
+  EXPECT_THAT(Codes(Tag("Derby", {"Coach Alessandro Russo praised the team."})),
+              IsEmpty());
+  EXPECT_THAT(
+      Codes(Tag("Cimeira", {"Falou o presidente russo Vladimir Putin."})),
+      ElementsAre("RU"));
+}
+
+TEST_F(WireLanguagePlacesTest, DemonymNamingAGovernmentIsTheSubject) {
+  // The American president is the subject; Ukraine, named by its name,
+  // was taken for it.
+  CountryTagging t =
+      Tag("Le président américain estime «peu probable» une visite en Ukraine");
+  EXPECT_EQ(t.focus_country, "US");
+  // A demonym before anything else is still no subject.
+  EXPECT_EQ(Tag("Russian missiles hit Ukraine").focus_country, "UA");
+}
+
+TEST_F(WireLanguagePlacesTest, ShortHanNamesMustBeWords) {
+  EXPECT_THAT(Codes(Tag("东海地区发生地震")), IsEmpty());
+  EXPECT_THAT(Codes(Tag("首发于武汉的病毒")), ElementsAre("CN"));
+}
+
+TEST_F(WireLanguagePlacesTest, ForeignMinistryOfTheCopyOrOfACountry) {
+  EXPECT_THAT(Codes(Tag("外交部:欢迎市长访问")), ElementsAre("CN"));
+  EXPECT_THAT(Codes(Tag("俄罗斯外交部发言人表示")), ElementsAre("RU"));
+}
+
+TEST_F(WireLanguagePlacesTest, AgencyDatelineWeighsForANamedCountry) {
+  CountryTagging t = Tag(
+      "外相会談", {"【ソウル聯合ニュース】韓国の外相は米国の長官と会談した。"});
+  EXPECT_EQ(t.focus_country, "KR");
+  // A dateline's place the text does not otherwise name adds no country.
+  EXPECT_THAT(Codes(Tag("總統訪問", {"【香港中通社3月31日電】芬蘭總統抵達。"})),
+              ElementsAre("FI"));
+}
+
+TEST_F(WireLanguagePlacesTest, NamesInsideOtherNamesCountNothing) {
+  EXPECT_THAT(Codes(Tag("日本経済新聞によると株価が上昇")), IsEmpty());
+  EXPECT_THAT(Codes(Tag("约旦河西岸发生冲突", {"以色列军方表示。"})),
+              ElementsAre("IL"));
+  EXPECT_THAT(Codes(Tag("Le dollar américain recule")), IsEmpty());
+  EXPECT_THAT(Codes(Tag("Tempête sur la Nouvelle-Angleterre")),
+              ElementsAre("US"));
+  EXPECT_THAT(Codes(Tag("Sophia Loren premiata")), IsEmpty());
+}
+
+TEST_F(WireLanguagePlacesTest, RegionsOfTheWireLanguagesCountries) {
+  EXPECT_THAT(Codes(Tag("Hochwasser in Bayern")), ElementsAre("DE"));
+  EXPECT_THAT(Codes(Tag("Chuvas em Minas Gerais")), ElementsAre("BR"));
+  EXPECT_THAT(Codes(Tag("Elezioni in Lombardia")), ElementsAre("IT"));
+  EXPECT_THAT(Codes(Tag("Para o governo, nada muda")), IsEmpty());
+  EXPECT_THAT(Codes(Tag("In Scozia hanno vinto")), ElementsAre("GB"));
+}
+
+}  // namespace places_test
+
 }  // namespace
 }  // namespace wirestream::classify

@@ -74,5 +74,19 @@ TEST(LiteralMatcherTest, RejectsEmptyInput) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(LiteralMatcherTest, ShortHanWordsFollowWordSegmentation) {
+  auto matcher = LiteralMatcher::Create({{"长沙", true, /*han_word=*/true},
+                                         {"武汉", true, /*han_word=*/true},
+                                         {"中美", true, /*han_word=*/false}});
+  ASSERT_TRUE(matcher.ok()) << matcher.status();
+  std::vector<Hit> hits;
+  // "东海|地区": 海地 (Haiti) straddles two words; 武汉 is one; a pattern
+  // without the flag matches inside running text as before.
+  (*matcher)->Scan("东海地区到武汉谈中美关系", &hits);
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].pattern, 1u);
+  EXPECT_EQ(hits[1].pattern, 2u);
+}
+
 }  // namespace
 }  // namespace wirestream::classify

@@ -1018,6 +1018,23 @@ int main(int argc, char** argv) {
                  c[0], std::string(absl::StripAsciiWhitespace(base)))) {
           if (english.count(absl::AsciiStrToLower(form))) continue;
           add_local(form, c[1], "demonym", "demonym");
+          // Matching ignores case only in ASCII: a form opening with
+          // another letter ("российские", "égyptien") gets its
+          // capitalised twin for a sentence's or headline's start.
+          const std::vector<UChar32> letters = CodePoints(form);
+          if (!letters.empty() && letters[0] >= 0x80 && u_islower(letters[0])) {
+            std::string capital;
+            const UChar32 upper = u_toupper(letters[0]);
+            char buf[4];
+            int32_t n = 0;
+            U8_APPEND_UNSAFE(reinterpret_cast<uint8_t*>(buf), n, upper);
+            capital.assign(buf, n);
+            int32_t first_len = 0;
+            U8_FWD_1_UNSAFE(reinterpret_cast<const uint8_t*>(form.data()),
+                            first_len);
+            capital += form.substr(first_len);
+            add_local(capital, c[1], "demonym", "demonym");
+          }
         }
       }
     }
