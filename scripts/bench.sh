@@ -201,7 +201,7 @@ for r in "${rate_list[@]}"; do
     [[ $mode == alo ]] && mode_label="at-least-once"
     row "$r stories/s, $mode_label: raw → enriched" \
       "p99 $(fmt "$(get "$name" enriched_latency_p99_ms)") ms" \
-      "p50 $(fmt "$(get "$name" enriched_latency_p50_ms)") ms, max $(fmt "$(get "$name" enriched_latency_max_ms)") ms"
+      "p50 $(fmt "$(get "$name" enriched_latency_p50_ms)") ms, max $(fmt "$(get "$name" enriched_latency_max_ms)") ms; out at $(fmt "$(get "$name" throughput)") stories/s; every story, first seconds included: p99 $(fmt "$(get "$name" enriched_latency_all_p99_ms)") ms"
     row "$r stories/s, $mode_label: raw → alert" \
       "p99 $(fmt "$(get "$name" alert_latency_p99_ms)") ms" \
       "p50 $(fmt "$(get "$name" alert_latency_p50_ms)") ms, max $(fmt "$(get "$name" alert_latency_max_ms)") ms"
