@@ -167,5 +167,29 @@ TEST_F(SecurityBrokerTest, ReplayRunsThroughTlsAndSasl) {
   EXPECT_EQ(copied->size(), 12u);
 }
 
+TEST_F(SecurityBrokerTest, ReplayWithAWrongPasswordExitsWithCode2) {
+  auto source = testsupport::CreateUniqueTopic("raw", 1);
+  ASSERT_TRUE(source.ok());
+  const std::string wrong = "not-" + secure_.password;
+  std::vector<std::string> args = {
+      "--bootstrap=" + secure_.bootstrap, "--source=" + *source, "--dry-run",
+      absl::StrCat("--kafka_from_env=sasl.password=", kPasswordVariable)};
+  for (std::string& flag : secure_.KafkaFlags("-X")) args.push_back(flag);
+  setenv(kPasswordVariable, wrong.c_str(), 1);
+  ToolResult run = testsupport::RunTool(
+      testsupport::ToolBinary("replay/replay"), args, absl::Seconds(60));
+  unsetenv(kPasswordVariable);
+  EXPECT_EQ(run.exit_code, 2) << run.stderr_text;
+  EXPECT_THAT(
+      run.stderr_text,
+      HasSubstr("replay: cannot sign in to Kafka at " + secure_.bootstrap +
+                " (security.protocol=SASL_SSL, sasl.mechanisms=PLAIN, "
+                "sasl.username=" +
+                secure_.username + "): "));
+  EXPECT_THAT(run.stdout_text + run.stderr_text, Not(HasSubstr(wrong)));
+  EXPECT_THAT(run.stdout_text + run.stderr_text,
+              Not(HasSubstr(secure_.password)));
+}
+
 }  // namespace
 }  // namespace wirestream

@@ -1,7 +1,9 @@
 #include "tests/support/secure_listener.h"
 
 #include <glob.h>
+#include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -62,6 +64,16 @@ absl::StatusOr<SecureListener> FindSecureListener() {
             : absl::StrCat(base, "/wirestream-broker-*/secure.env");
     for (std::string& path : Glob(pattern)) candidates.push_back(path);
   }
+  // The newest first: a broker killed without kafka-stop.sh leaves its
+  // file behind, and a later broker may get its port.
+  std::sort(candidates.begin(), candidates.end(),
+            [](const std::string& a, const std::string& b) {
+              struct stat sa {};
+              struct stat sb {};
+              stat(a.c_str(), &sa);
+              stat(b.c_str(), &sb);
+              return sa.st_mtime > sb.st_mtime;
+            });
   for (const std::string& path : candidates) {
     std::map<std::string, std::string> env = ReadEnvFile(path);
     if (env["WIRESTREAM_PLAIN_BOOTSTRAP"] != *plain) continue;

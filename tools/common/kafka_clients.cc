@@ -8,16 +8,56 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 
 namespace wirestream::tools {
 namespace {
 
+// The first sign-in failure (refused credentials, failed TLS handshake) any
+// client of this process met, for ListTopics to name.
+absl::Mutex sign_in_mutex(absl::kConstInit);
+std::string* sign_in_failure ABSL_GUARDED_BY(sign_in_mutex) = nullptr;
+
+std::string SignInFailure() {
+  absl::MutexLock lock(&sign_in_mutex);
+  return sign_in_failure == nullptr ? "" : *sign_in_failure;
+}
+
+// Returns "HOST:PORT (security.protocol=..., sasl.mechanisms=...,
+// sasl.username=...)", never a secret.
+std::string Listener(
+    const std::string& bootstrap,
+    const std::vector<std::pair<std::string, std::string>>& properties) {
+  std::string details;
+  for (const char* shown : {"security.protocol", "sasl.mechanisms",
+                            "sasl.mechanism", "sasl.username"}) {
+    std::string value;
+    for (const auto& [key, v] : properties) {
+      if (key == shown) value = v;
+    }
+    if (!value.empty()) {
+      absl::StrAppend(&details, details.empty() ? "" : ", ", shown, "=", value);
+    }
+  }
+  return details.empty() ? bootstrap
+                         : absl::StrCat(bootstrap, " (", details, ")");
+}
+
 // Drops librdkafka's log lines (connection refused, retrying ...) so a tool
 // prints only its own one-line error, or passes them through when asked.
+// Keeps the first sign-in failure.
 class ClientLog : public RdKafka::EventCb {
  public:
   explicit ClientLog(bool show) : show_(show) {}
   void event_cb(RdKafka::Event& event) override {
+    if (event.type() == RdKafka::Event::EVENT_ERROR &&
+        (event.err() == RdKafka::ERR__AUTHENTICATION ||
+         event.err() == RdKafka::ERR__SSL)) {
+      absl::MutexLock lock(&sign_in_mutex);
+      if (sign_in_failure == nullptr) {
+        sign_in_failure = new std::string(event.str());
+      }
+    }
     if (show_ && event.type() == RdKafka::Event::EVENT_LOG) {
       fprintf(stderr, "kafka: %s %s\n", event.fac().c_str(),
               event.str().c_str());
@@ -105,12 +145,20 @@ absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MakeProducer(
 
 absl::StatusOr<std::map<std::string, int32_t>> ListTopics(
     RdKafka::Handle& client, const std::string& bootstrap,
-    absl::Duration timeout) {
+    absl::Duration timeout,
+    const std::vector<std::pair<std::string, std::string>>& properties) {
   RdKafka::Metadata* raw = nullptr;
   RdKafka::ErrorCode err =
       client.metadata(/*all_topics=*/true, nullptr, &raw, ToMillis(timeout));
   std::unique_ptr<RdKafka::Metadata> metadata(raw);
   if (err != RdKafka::ERR_NO_ERROR) {
+    client.poll(0);  // delivers the client's error events
+    const std::string refused = SignInFailure();
+    if (!refused.empty()) {
+      return absl::UnauthenticatedError(
+          absl::StrCat("cannot sign in to Kafka at ",
+                       Listener(bootstrap, properties), ": ", refused));
+    }
     return absl::UnavailableError(absl::StrCat(
         "cannot reach Kafka at ", bootstrap, " within ",
         absl::FormatDuration(timeout), ": ", RdKafka::err2str(err)));

@@ -57,10 +57,15 @@ absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MakeProducer(
 
 // Returns every topic on the cluster with its partition count. UNAVAILABLE
 // ("cannot reach Kafka at HOST:PORT within 5s: ...") when the cluster does
-// not answer in `timeout`.
+// not answer in `timeout`; UNAUTHENTICATED ("cannot sign in to Kafka at
+// HOST:PORT (security.protocol=..., sasl.username=...): ...") when a
+// broker refused the credentials or the TLS handshake failed.
+// `properties` (the operator's) only name the listener in that message;
+// secrets never appear.
 absl::StatusOr<std::map<std::string, int32_t>> ListTopics(
     RdKafka::Handle& client, const std::string& bootstrap,
-    absl::Duration timeout);
+    absl::Duration timeout,
+    const std::vector<std::pair<std::string, std::string>>& properties = {});
 
 // Returns the partition count of `topic`; NOT_FOUND ("no topic X on the
 // cluster") when it does not exist.

@@ -17,7 +17,8 @@
 // exactly once (readers of the target use read_committed).
 //
 // Exit status: 0 done, 1 the cluster refused or did not answer (run again
-// to resume), 2 bad usage or range, 130 interrupted (SIGINT/SIGTERM; the
+// to resume), 2 bad usage or range, or credentials a listener refuses, 130
+// interrupted (SIGINT/SIGTERM; the
 // open batch is committed first). --help prints usage and exits 0.
 #include <librdkafka/rdkafkacpp.h>
 
@@ -601,7 +602,14 @@ int Run(int argc, char** argv) {
   if (!consumer.ok()) return Usage(std::string(consumer.status().message()));
 
   absl::StatusOr<std::map<std::string, int32_t>> topics =
-      ListTopics(**consumer, options.bootstrap, options.connect_timeout);
+      ListTopics(**consumer, options.bootstrap, options.connect_timeout,
+                 options.properties);
+  if (absl::IsUnauthenticated(topics.status())) {
+    // Credentials and certificates are configuration, like flags.
+    fprintf(stderr, "replay: %s\n",
+            std::string(topics.status().message()).c_str());
+    return kExitUsage;
+  }
   if (!topics.ok()) return Fail(std::string(topics.status().message()));
   absl::StatusOr<int32_t> source_partitions =
       PartitionCount(*topics, request.source);
