@@ -61,12 +61,13 @@ TEST_P(PlacesEvaluationTest, MeetsFloors) {
   auto classifier = Classifier::Create({});
   ASSERT_TRUE(classifier.ok()) << classifier.status();
   const std::vector<LabelledStory> stories = InSet(ReadCorpus(f.file), f.set);
-  ASSERT_EQ(stories.size(), f.stories);
+  // The real-copy files may grow; a set never shrinks.
+  ASSERT_GE(stories.size(), f.stories);
   const EvaluationReport r = Evaluate(**classifier, stories);
   std::cout << f.file << " " << f.set << "\n"
             << FormatReport(r, /*with_mistakes=*/true);
   // Every story is labelled for countries and focus.
-  EXPECT_EQ(r.country_stories, static_cast<int>(f.stories));
+  EXPECT_EQ(r.country_stories, static_cast<int>(stories.size()));
   EXPECT_GE(r.country_f1, f.country_f1);
   EXPECT_GE(r.focus_accuracy, f.focus);
 }
@@ -92,6 +93,35 @@ INSTANTIATE_TEST_SUITE_P(
                     PlacesFloors{"wire_zh.txt", "", 11, 1.00, 0.90},
                     PlacesFloors{"wire_ja.txt", "", 11, 0.93, 0.72},
                     PlacesFloors{"wire_ko.txt", "", 12, 0.98, 0.83}),
+    SetName);
+
+// Real copy in every wire language, held-out and dev halves apart. The
+// held-out stories were scored blind once when they arrived (README.md);
+// these floors sit just below the figures after the work their dev
+// halves and the wire sets led to, scored once more at the end. Country
+// F1 is below the goal of 0.9 for de, it, pt, ru and ko.
+INSTANTIATE_TEST_SUITE_P(
+    Real, PlacesEvaluationTest,
+    testing::Values(PlacesFloors{"real_fr.txt", "heldout", 28, 0.901, 0.820},
+                    PlacesFloors{"real_fr.txt", "dev", 14, 0.999, 0.856},
+                    PlacesFloors{"real_de.txt", "heldout", 34, 0.877, 0.705},
+                    PlacesFloors{"real_de.txt", "dev", 15, 0.922, 0.799},
+                    PlacesFloors{"real_es.txt", "heldout", 31, 0.971, 0.838},
+                    PlacesFloors{"real_es.txt", "dev", 14, 0.928, 0.928},
+                    PlacesFloors{"real_it.txt", "heldout", 38, 0.814, 0.657},
+                    PlacesFloors{"real_it.txt", "dev", 15, 0.962, 0.932},
+                    PlacesFloors{"real_pt.txt", "heldout", 28, 0.856, 0.785},
+                    PlacesFloors{"real_pt.txt", "dev", 14, 0.874, 0.856},
+                    PlacesFloors{"real_ru.txt", "heldout", 42, 0.888, 0.642},
+                    PlacesFloors{"real_ru.txt", "dev", 14, 0.899, 0.785},
+                    PlacesFloors{"real_ar.txt", "heldout", 44, 0.923, 0.749},
+                    PlacesFloors{"real_ar.txt", "dev", 15, 0.899, 0.732},
+                    PlacesFloors{"real_zh.txt", "heldout", 29, 0.966, 0.896},
+                    PlacesFloors{"real_zh.txt", "dev", 14, 0.943, 0.856},
+                    PlacesFloors{"real_ja.txt", "heldout", 40, 0.920, 0.824},
+                    PlacesFloors{"real_ja.txt", "dev", 13, 0.877, 0.768},
+                    PlacesFloors{"real_ko.txt", "heldout", 48, 0.861, 0.603},
+                    PlacesFloors{"real_ko.txt", "dev", 15, 0.940, 0.799}),
     SetName);
 
 }  // namespace
