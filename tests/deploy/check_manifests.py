@@ -18,7 +18,8 @@ For every container of every Deployment and Job in the rendered files:
   - a worker started with those args (--http moved to a free port on
     127.0.0.1, the brokers pointed at a closed port, mounted files written
     under DIR) serves /healthz (200) and /readyz (200 or 503), and 404 for
-    a path it does not serve;
+    a path it does not serve; the alert worker takes a new version of its
+    rules ConfigMap, swapped in as the kubelet does, without a restart;
 and the dedup memory budget in the Prometheus rules matches the dedup
 Deployment's --memory_budget_mb. Prints one line per problem and exits 1
 if there was any.
@@ -141,10 +142,11 @@ def write_mounts(pod_spec, container, objects, work_dir, ca_file):
                              mount["mountPath"].strip("/").replace("/", "_"))
         os.makedirs(local, exist_ok=True)
         if "configMap" in volume:
+            if "subPath" in mount:
+                problem(container["name"], f"{mount['mountPath']}: a ConfigMap "
+                        "mounted with subPath never sees a new version")
             data = objects[("ConfigMap", volume["configMap"]["name"])]["data"]
-            for key, text in data.items():
-                with open(os.path.join(local, key), "w") as f:
-                    f.write(text)
+            write_config_map(local, data, "..2026_01_01_00_00_00.1")
         elif "secret" in volume:
             for item in volume["secret"].get("items", []):
                 if item["key"] == "ca.crt":
@@ -153,6 +155,64 @@ def write_mounts(pod_spec, container, objects, work_dir, ca_file):
                         f.write(src.read())
         mapping[mount["mountPath"]] = local
     return mapping
+
+
+def write_config_map(directory, data, version):
+    """Lays out a ConfigMap volume as the kubelet does: the files in a
+    versioned directory, `..data` a symlink to it, each key a symlink
+    through `..data`; a new version is swapped in by renaming a new
+    `..data` link over the old one."""
+    os.makedirs(os.path.join(directory, version))
+    for key, text in data.items():
+        with open(os.path.join(directory, version, key), "w") as f:
+            f.write(text)
+    link = os.path.join(directory, "..data_tmp")
+    os.symlink(version, link)
+    os.rename(link, os.path.join(directory, "..data"))
+    for key in data:
+        path = os.path.join(directory, key)
+        if not os.path.islink(path):
+            os.symlink(os.path.join("..data", key), path)
+
+
+def metric(base, name, labels=""):
+    """Returns the value of the series `name{labels}` on /metrics, or None."""
+    try:
+        with urllib.request.urlopen(base + "/metrics", timeout=2) as response:
+            text = response.read().decode()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(name + "{") and labels in line:
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def check_rules_reload(base, rules_dir, where):
+    """Swaps a new version of the alert rules ConfigMap in, as the kubelet
+    does, and checks that the running worker takes it (its reload counter;
+    wirestream_alert_rules follows only once a story is processed)."""
+    rules_file = os.path.join(rules_dir, "rules.yaml")
+    with open(rules_file) as f:
+        rules = yaml.safe_load(f)
+    ok = 'result="ok"'
+    if metric(base, "wirestream_alert_rule_reloads_total", ok) != 0:
+        problem(where, "rules reloaded before the ConfigMap changed")
+        return
+    rules["rules"].append({"id": "k8s-reload-check", "name": "Reload check",
+                           "query": "reload", "severity": "info"})
+    write_config_map(rules_dir, {"rules.yaml": yaml.safe_dump(rules)},
+                     "..2026_01_01_00_05_00.2")
+    deadline = time.time() + 30
+    while metric(base, "wirestream_alert_rule_reloads_total", ok) != 1:
+        if time.time() > deadline:
+            problem(where, "a new version of the rules ConfigMap was not "
+                    "taken within 30 s")
+            return
+        time.sleep(0.5)
+    if metric(base, "wirestream_alert_rule_reloads_total",
+              'result="failed"') != 0:
+        problem(where, "the new rules were counted as failed too")
 
 
 def check_served(binary, args, env, mapping, log_path, where):
@@ -193,6 +253,13 @@ def check_served(binary, args, env, mapping, log_path, where):
         got = http_status(base + "/no-such-path")
         if got != 404:
             problem(where, f"/no-such-path answered {got}, want 404")
+        rules = [local for path, local in mapping.items()
+                 if os.path.exists(os.path.join(local, "rules.yaml"))]
+        if os.path.basename(binary) == "alert":
+            if len(rules) != 1:
+                problem(where, "no rules ConfigMap mounted")
+            else:
+                check_rules_reload(base, rules[0], where)
     finally:
         process.terminate()
         try:
