@@ -17,7 +17,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsimdjson-dev libpugixml-dev libgumbo-dev libutf8proc-dev libicu-dev
   libcld2-dev libhyperscan-dev libre2-dev libxxhash-dev libyaml-cpp-dev
-  libcurl4-openssl-dev librocksdb-dev iso-codes
+  libcurl4-openssl-dev librocksdb-dev libarchive-dev iso-codes
   default-jre-headless maven kcat curl iproute2 git prometheus
   chromium
   python3 python3-yaml openssl
