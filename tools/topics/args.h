@@ -1,7 +1,8 @@
 // File: tools/topics/args.h
 //
-// Command-line helpers for the `topics` tool: flags that may be given more
-// than once (absl flags keep only the last value) and KEY=VALUE pairs.
+// Command-line helpers for the `topics` tool: KEY=VALUE pairs of a flag
+// that may be given more than once (taken out of argv with
+// tools/common/cli.h's ExtractRepeatedFlag, as absl keeps only the last).
 //
 //   std::vector<std::string> configs = ExtractRepeatedFlag("config", argv);
 //   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs =
@@ -17,12 +18,6 @@
 #include "absl/strings/string_view.h"
 
 namespace wirestream::tools {
-
-// Removes every `--NAME=VALUE`, `--NAME VALUE` (and single-dash forms) from
-// `args` and returns the values in order. Arguments after a bare `--` are
-// left alone. A `--NAME` with nothing after it yields an empty value.
-std::vector<std::string> ExtractRepeatedFlag(absl::string_view name,
-                                             std::vector<std::string>& args);
 
 // Splits each "KEY=VALUE" at its first '='. INVALID_ARGUMENT, naming `flag`,
 // when one has no '=' or an empty key. The value may be empty or hold '='.

@@ -10,38 +10,6 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 
-TEST(ExtractRepeatedFlagTest, TakesEveryFormInOrderAndLeavesTheRest) {
-  std::vector<std::string> args = {"topics",
-                                   "--config=cleanup.policy=compact",
-                                   "create",
-                                   "--config",
-                                   "retention.ms=1000",
-                                   "-config=a=b",
-                                   "--partitions=3",
-                                   "-config",
-                                   "c=d",
-                                   "wire.raw"};
-  EXPECT_THAT(
-      ExtractRepeatedFlag("config", args),
-      ElementsAre("cleanup.policy=compact", "retention.ms=1000", "a=b", "c=d"));
-  EXPECT_THAT(args,
-              ElementsAre("topics", "create", "--partitions=3", "wire.raw"));
-}
-
-TEST(ExtractRepeatedFlagTest, StopsAtDoubleDashAndIgnoresOtherFlags) {
-  std::vector<std::string> args = {"topics", "--configs=x", "--kafka=a=b", "--",
-                                   "--config=y"};
-  EXPECT_THAT(ExtractRepeatedFlag("config", args), IsEmpty());
-  EXPECT_THAT(args, ElementsAre("topics", "--configs=x", "--kafka=a=b", "--",
-                                "--config=y"));
-}
-
-TEST(ExtractRepeatedFlagTest, TrailingFlagWithoutValueYieldsEmptyValue) {
-  std::vector<std::string> args = {"topics", "--kafka"};
-  EXPECT_THAT(ExtractRepeatedFlag("kafka", args), ElementsAre(""));
-  EXPECT_THAT(args, ElementsAre("topics"));
-}
-
 TEST(ParseKeyValuesTest, SplitsAtTheFirstEquals) {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs =
       ParseKeyValues("--config",

@@ -50,6 +50,17 @@ expect_eq "bad --config: message" \
   "$(head -1 "$TEST_TMPDIR/err")"
 "$topics" --bootstrap "$bootstrap" delete >/dev/null 2>"$TEST_TMPDIR/err"
 expect_eq "delete without names: exit" 2 $?
+unset TOPICS_TEST_UNSET_PASSWORD
+"$topics" --bootstrap "$bootstrap" --kafka_from_env \
+  sasl.password=TOPICS_TEST_UNSET_PASSWORD list >/dev/null 2>"$TEST_TMPDIR/err"
+expect_eq "unset --kafka_from_env: exit" 2 $?
+expect_eq "unset --kafka_from_env: message" \
+  "topics: --kafka_from_env sasl.password: environment variable TOPICS_TEST_UNSET_PASSWORD is not set" \
+  "$(head -1 "$TEST_TMPDIR/err")"
+# A property given with --kafka_from_env reaches the client.
+TOPICS_TEST_CLIENT_ID=ops-$run "$topics" --bootstrap "$bootstrap" \
+  --kafka_from_env client.id=TOPICS_TEST_CLIENT_ID list >/dev/null ||
+  fail "list with --kafka_from_env failed"
 set -e
 
 # Create two topics with a repeated --config.

@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "pipeline/runtime/help.h"
 #include "pipeline/runtime/topics.h"
+#include "tools/common/cli.h"
 #include "tools/topics/args.h"
 
 ABSL_FLAG(std::string, bootstrap, "",
@@ -40,7 +41,8 @@ ABSL_FLAG(std::vector<std::string>, config, {},
           "hold commas)");
 ABSL_FLAG(std::vector<std::string>, kafka, {},
           "Kafka client property KEY=VALUE, e.g. security.protocol=SASL_SSL; "
-          "repeat the flag for more");
+          "repeat the flag for more (or -X KEY=VALUE; secrets with "
+          "--kafka_from_env KEY=VAR or --kafka_from_file KEY=PATH)");
 ABSL_FLAG(bool, pipeline, false,
           "also act on the pipeline's standard topics (wire.raw ... "
           "wire.alert.state; wire.dlq takes 64 MiB records, "
@@ -180,8 +182,9 @@ int Run(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
   const std::vector<std::string> config_args =
       ExtractRepeatedFlag("config", args);
-  const std::vector<std::string> kafka_args =
-      ExtractRepeatedFlag("kafka", args);
+  // -X, --kafka, --kafka_from_env and --kafka_from_file, as every tool.
+  absl::StatusOr<KafkaProperties> kafka = ExtractKafkaProperties(args);
+  if (!kafka.ok()) return Usage(std::string(kafka.status().message()));
   std::vector<char*> rest;
   for (std::string& arg : args) rest.push_back(arg.data());
   std::vector<char*> positional =
@@ -190,9 +193,6 @@ int Run(int argc, char** argv) {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> configs =
       ParseKeyValues("--config", config_args);
   if (!configs.ok()) return Usage(std::string(configs.status().message()));
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> kafka =
-      ParseKeyValues("--kafka", kafka_args);
-  if (!kafka.ok()) return Usage(std::string(kafka.status().message()));
 
   if (positional.size() < 2) {
     return Usage("say what to do: create, delete or list");
