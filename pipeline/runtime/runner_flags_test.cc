@@ -18,6 +18,7 @@ ABSL_DECLARE_FLAG(std::string, input);
 ABSL_DECLARE_FLAG(std::string, output);
 ABSL_DECLARE_FLAG(std::string, mode);
 ABSL_DECLARE_FLAG(int, batch_records);
+ABSL_DECLARE_FLAG(int, batch_ms);
 ABSL_DECLARE_FLAG(int, batch_idle_ms);
 ABSL_FLAG(bool, check_flags_test_switch, false, "A bool flag for the tests.");
 
@@ -210,6 +211,20 @@ TEST(RunnerConfigFromFlagsTest, BatchIdleTimeDefaultsTo30MsAndZeroTurnsItOff) {
   auto set = RunnerConfigFromFlags(Defaults(), {});
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_EQ(set->batch_idle_time, absl::Milliseconds(25));
+}
+
+TEST(RunnerConfigFromFlagsTest, AChosenBatchTimeTurnsIdleClosingOffUnlessSet) {
+  absl::FlagSaver saver;
+  absl::SetFlag(&FLAGS_batch_ms, 20000);
+  auto chosen = RunnerConfigFromFlags(Defaults(), {});
+  ASSERT_TRUE(chosen.ok()) << chosen.status();
+  EXPECT_EQ(chosen->batch_max_time, absl::Seconds(20));
+  EXPECT_EQ(chosen->batch_idle_time, absl::ZeroDuration());
+
+  absl::SetFlag(&FLAGS_batch_idle_ms, 40);
+  auto both = RunnerConfigFromFlags(Defaults(), {});
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->batch_idle_time, absl::Milliseconds(40));
 }
 
 TEST(RunnerConfigFromFlagsTest, UnknownModeIsInvalidArgument) {
