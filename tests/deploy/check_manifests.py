@@ -219,13 +219,17 @@ def check_served(binary, args, env, mapping, log_path, where):
     """Starts the worker with `args` moved onto this machine and checks the
     paths it serves."""
     port = free_port()
+    admin_port = free_port()
     closed = free_port()
+    admin_http = flag_value(args, "admin_http")
     local_args = []
     for arg in args:
         for path, local in mapping.items():
             arg = arg.replace(path, local)
         if arg.startswith("--http="):
             arg = f"--http=127.0.0.1:{port}"
+        if arg.startswith("--admin_http="):
+            arg = f"--admin_http=127.0.0.1:{admin_port}"
         local_args.append(arg)
     # No broker: at-least-once starts without one (exactly-once would wait
     # for the transaction coordinator before serving).
@@ -260,6 +264,20 @@ def check_served(binary, args, env, mapping, log_path, where):
                 problem(where, "no rules ConfigMap mounted")
             else:
                 check_rules_reload(base, rules[0], where)
+            # The admin endpoint, where --admin_http puts it (loopback: no
+            # token needed).
+            admin = f"http://127.0.0.1:{admin_port if admin_http else port}"
+            request = urllib.request.Request(admin + "/admin/reload",
+                                             method="POST", data=b"")
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    got = response.status
+            except urllib.error.HTTPError as e:
+                got = e.code
+            except OSError as e:
+                got = str(e)
+            if got != 200:
+                problem(where, f"POST /admin/reload answered {got}, want 200")
     finally:
         process.terminate()
         try:
