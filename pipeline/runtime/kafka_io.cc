@@ -152,6 +152,16 @@ void LogKafkaEvent(const std::string& stage, RdKafka::Event& event) {
   }
 }
 
+// Returns the producer's linger.ms for `mode`. Exactly-once outputs become
+// visible only when the batch's transaction commits, which flushes
+// whatever lingers, so a long linger costs no latency and sends fewer,
+// larger requests. At-least-once outputs are visible as soon as they are
+// written: a short linger keeps each hop's wait short. lz4 (set beside
+// it) shrinks what the broker writes and serves to every reader.
+std::string LingerFor(DeliveryMode mode) {
+  return mode == DeliveryMode::kExactlyOnce ? "50" : "5";
+}
+
 }  // namespace
 
 bool IsSecretProperty(absl::string_view key) {
@@ -199,13 +209,8 @@ std::vector<std::pair<std::string, std::string>> ClientProperties(
   } else {
     props.insert(props.end(), {
                                   {"enable.idempotence", "true"},
-                                  // Every batch ends with a flush (the
-                                  // transaction's commit, or the wait for
-                                  // delivery), so a long linger costs no
-                                  // latency and sends fewer, larger
-                                  // requests; lz4 shrinks what the broker
-                                  // writes and serves to every reader.
-                                  {"linger.ms", "50"},
+                                  // See LingerFor.
+                                  {"linger.ms", LingerFor(config.mode)},
                                   {"compression.type", "lz4"},
                                   {"message.max.bytes",
                                    absl::StrCat(std::min<int64_t>(

@@ -79,6 +79,13 @@ TEST(ClientPropertiesTest,
                   Pair("message.max.bytes", "68157440")));
 }
 
+TEST(ClientPropertiesTest, AtLeastOnceProducerLingersBriefly) {
+  RunnerConfig config = Config();
+  config.mode = DeliveryMode::kAtLeastOnce;
+  EXPECT_THAT(ClientProperties(config, "normalize", "producer"),
+              ::testing::Contains(Pair("linger.ms", "5")));
+}
+
 TEST(ClientPropertiesTest, PassThroughPropertiesComeLastAndWin) {
   RunnerConfig config = Config();
   config.kafka_properties = {{"security.protocol", "SASL_SSL"},

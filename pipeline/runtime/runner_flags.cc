@@ -33,8 +33,8 @@ ABSL_FLAG(int, batch_ms, 0,
           "Close a batch this many ms after its first record (default 100).");
 ABSL_FLAG(int, batch_idle_ms, -1,
           "Close a batch once the input has had nothing new for this many ms "
-          "(default 30, or 0 when --batch_ms is given; 0: only by size and "
-          "time).");
+          "(default 30, at-least-once 10, 0 when --batch_ms is given; 0: "
+          "only by size and time).");
 ABSL_FLAG(int64_t, max_record_bytes, 0,
           "Dead-letter input records larger than this (default 8 MiB).");
 ABSL_FLAG(int64_t, max_output_bytes, 0,
@@ -227,6 +227,9 @@ absl::StatusOr<RunnerConfig> RunnerConfigFromFlags(
     // A batch time chosen on purpose (long transactions for a backfill, a
     // test holding one open) is kept unless a quiet time is given too.
     config.batch_idle_time = absl::ZeroDuration();
+  } else if (config.mode == DeliveryMode::kAtLeastOnce) {
+    // No transaction to pay for: commit sooner.
+    config.batch_idle_time = absl::Milliseconds(10);
   }
   if (absl::GetFlag(FLAGS_max_record_bytes) != 0) {
     config.max_record_bytes = absl::GetFlag(FLAGS_max_record_bytes);

@@ -213,6 +213,14 @@ TEST(RunnerConfigFromFlagsTest, BatchIdleTimeDefaultsTo30MsAndZeroTurnsItOff) {
   EXPECT_EQ(set->batch_idle_time, absl::Milliseconds(25));
 }
 
+TEST(RunnerConfigFromFlagsTest, AtLeastOnceClosesQuietBatchesSooner) {
+  absl::FlagSaver saver;
+  absl::SetFlag(&FLAGS_mode, "at-least-once");
+  auto config = RunnerConfigFromFlags(Defaults(), {});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->batch_idle_time, absl::Milliseconds(10));
+}
+
 TEST(RunnerConfigFromFlagsTest, AChosenBatchTimeTurnsIdleClosingOffUnlessSet) {
   absl::FlagSaver saver;
   absl::SetFlag(&FLAGS_batch_ms, 20000);
