@@ -191,5 +191,33 @@ TEST_F(SecurityBrokerTest, ReplayWithAWrongPasswordExitsWithCode2) {
               Not(HasSubstr(secure_.password)));
 }
 
+TEST_F(SecurityBrokerTest, OtherToolsWithAWrongPasswordExitWithCode2) {
+  auto topic = testsupport::CreateUniqueTopic("raw", 1);
+  ASSERT_TRUE(topic.ok());
+  const std::string wrong = "not-" + secure_.password;
+  setenv(kPasswordVariable, wrong.c_str(), 1);
+  for (const auto& [tool, args] :
+       std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"inspect/inspect",
+            {"--topic=" + *topic, "--type=bytes", "--from-beginning",
+             "--count"}},
+           {"loadgen/loadgen", {"--topic=" + *topic, "--stories=1"}}}) {
+    std::vector<std::string> all = args;
+    all.push_back("--bootstrap=" + secure_.bootstrap);
+    all.push_back(
+        absl::StrCat("--kafka_from_env=sasl.password=", kPasswordVariable));
+    for (std::string& flag : secure_.KafkaFlags("-X")) all.push_back(flag);
+    ToolResult run = testsupport::RunTool(testsupport::ToolBinary(tool), all,
+                                          absl::Seconds(60));
+    EXPECT_EQ(run.exit_code, 2) << tool << ": " << run.stderr_text;
+    EXPECT_THAT(run.stderr_text,
+                HasSubstr("cannot sign in to Kafka at " + secure_.bootstrap))
+        << tool;
+    EXPECT_THAT(run.stdout_text + run.stderr_text, Not(HasSubstr(wrong)))
+        << tool;
+  }
+  unsetenv(kPasswordVariable);
+}
+
 }  // namespace
 }  // namespace wirestream

@@ -197,7 +197,14 @@ int Run(int argc, char** argv) {
                              {"auto.offset.reset", "earliest"}});
   if (!consumer.ok()) return Usage(std::string(consumer.status().message()));
   absl::StatusOr<std::map<std::string, int32_t>> topics =
-      ListTopics(**consumer, options.bootstrap, options.connect_timeout);
+      ListTopics(**consumer, options.bootstrap, options.connect_timeout,
+                 options.properties);
+  // Refused credentials are configuration, like bad flags.
+  if (absl::IsUnauthenticated(topics.status())) {
+    fprintf(stderr, "inspect: %s\n",
+            std::string(topics.status().message()).c_str());
+    return kExitUsage;
+  }
   if (!topics.ok()) return Fail(std::string(topics.status().message()));
   absl::StatusOr<int32_t> count = PartitionCount(*topics, topic);
   if (!count.ok()) return Fail(std::string(count.status().message()));

@@ -153,8 +153,14 @@ int Run(int argc, char** argv) {
                     {"compression.type", "lz4"}},
                    &deliveries);
   if (!producer.ok()) return Usage(std::string(producer.status().message()));
-  absl::StatusOr<std::map<std::string, int32_t>> topics =
-      ListTopics(**producer, client.bootstrap, client.connect_timeout);
+  absl::StatusOr<std::map<std::string, int32_t>> topics = ListTopics(
+      **producer, client.bootstrap, client.connect_timeout, client.properties);
+  // Refused credentials are configuration, like bad flags.
+  if (absl::IsUnauthenticated(topics.status())) {
+    fprintf(stderr, "loadgen: %s\n",
+            std::string(topics.status().message()).c_str());
+    return kExitUsage;
+  }
   if (!topics.ok()) return Fail(std::string(topics.status().message()));
   if (absl::StatusOr<int32_t> n = PartitionCount(*topics, topic); !n.ok()) {
     return Fail(std::string(n.status().message()));

@@ -211,7 +211,14 @@ int Run(int argc, char** argv) {
       &deliveries);
   if (!producer.ok()) return Usage(std::string(producer.status().message()));
   absl::StatusOr<std::map<std::string, int32_t>> topics =
-      ListTopics(**producer, options.bootstrap, options.connect_timeout);
+      ListTopics(**producer, options.bootstrap, options.connect_timeout,
+                 options.properties);
+  // Refused credentials are configuration, like bad flags.
+  if (absl::IsUnauthenticated(topics.status())) {
+    fprintf(stderr, "produce: %s\n",
+            std::string(topics.status().message()).c_str());
+    return kExitUsage;
+  }
   if (!topics.ok()) return Fail(std::string(topics.status().message()));
   if (absl::StatusOr<int32_t> count = PartitionCount(*topics, topic);
       !count.ok()) {
