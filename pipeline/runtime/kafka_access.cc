@@ -8,6 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "pipeline/runtime/kafka_io.h"
+#include "pipeline/runtime/kafka_listener.h"
 
 namespace wirestream::runtime {
 namespace {
@@ -34,30 +35,6 @@ class SignInErrors : public RdKafka::EventCb {
   absl::Mutex mutex_;
   std::string first_ ABSL_GUARDED_BY(mutex_);
 };
-
-// Returns "HOST:PORT (security.protocol=..., sasl.mechanisms=...,
-// sasl.username=...)": which listener, as which user, never a secret.
-std::string Listener(
-    const std::vector<std::pair<std::string, std::string>>& properties) {
-  std::string servers;
-  std::string details;
-  for (const auto& [key, value] : properties) {
-    if (key == "bootstrap.servers" || key == "metadata.broker.list") {
-      servers = value;
-    }
-  }
-  for (const char* shown : {"security.protocol", "sasl.mechanisms",
-                            "sasl.mechanism", "sasl.username"}) {
-    std::string value;
-    for (const auto& [key, v] : properties) {
-      if (key == shown) value = v;
-    }
-    if (!value.empty()) {
-      absl::StrAppend(&details, details.empty() ? "" : ", ", shown, "=", value);
-    }
-  }
-  return details.empty() ? servers : absl::StrCat(servers, " (", details, ")");
-}
 
 }  // namespace
 
@@ -96,13 +73,14 @@ absl::Status CheckKafkaAccess(
     client->poll(0);
     const std::string refused = errors.first();
     if (!refused.empty()) {
-      return absl::UnauthenticatedError(absl::StrCat(
-          "cannot sign in to Kafka at ", Listener(properties), ": ", refused));
+      return absl::UnauthenticatedError(
+          absl::StrCat("cannot sign in to Kafka at ",
+                       DescribeKafkaListener(properties), ": ", refused));
     }
   }
-  return absl::UnavailableError(
-      absl::StrCat("Kafka at ", Listener(properties), " did not answer within ",
-                   absl::FormatDuration(timeout), ": ", RdKafka::err2str(err)));
+  return absl::UnavailableError(absl::StrCat(
+      "Kafka at ", DescribeKafkaListener(properties), " did not answer within ",
+      absl::FormatDuration(timeout), ": ", RdKafka::err2str(err)));
 }
 
 }  // namespace wirestream::runtime

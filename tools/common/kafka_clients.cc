@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "pipeline/runtime/kafka_listener.h"
 
 namespace wirestream::tools {
 namespace {
@@ -18,29 +19,19 @@ namespace {
 absl::Mutex sign_in_mutex(absl::kConstInit);
 std::string* sign_in_failure ABSL_GUARDED_BY(sign_in_mutex) = nullptr;
 
+// Returns `properties` with `bootstrap` as bootstrap.servers first.
+std::vector<std::pair<std::string, std::string>> Described(
+    const std::string& bootstrap,
+    const std::vector<std::pair<std::string, std::string>>& properties) {
+  std::vector<std::pair<std::string, std::string>> all = {
+      {"bootstrap.servers", bootstrap}};
+  all.insert(all.end(), properties.begin(), properties.end());
+  return all;
+}
+
 std::string SignInFailure() {
   absl::MutexLock lock(&sign_in_mutex);
   return sign_in_failure == nullptr ? "" : *sign_in_failure;
-}
-
-// Returns "HOST:PORT (security.protocol=..., sasl.mechanisms=...,
-// sasl.username=...)", never a secret.
-std::string Listener(
-    const std::string& bootstrap,
-    const std::vector<std::pair<std::string, std::string>>& properties) {
-  std::string details;
-  for (const char* shown : {"security.protocol", "sasl.mechanisms",
-                            "sasl.mechanism", "sasl.username"}) {
-    std::string value;
-    for (const auto& [key, v] : properties) {
-      if (key == shown) value = v;
-    }
-    if (!value.empty()) {
-      absl::StrAppend(&details, details.empty() ? "" : ", ", shown, "=", value);
-    }
-  }
-  return details.empty() ? bootstrap
-                         : absl::StrCat(bootstrap, " (", details, ")");
 }
 
 // Drops librdkafka's log lines (connection refused, retrying ...) so a tool
@@ -155,9 +146,10 @@ absl::StatusOr<std::map<std::string, int32_t>> ListTopics(
     client.poll(0);  // delivers the client's error events
     const std::string refused = SignInFailure();
     if (!refused.empty()) {
-      return absl::UnauthenticatedError(
-          absl::StrCat("cannot sign in to Kafka at ",
-                       Listener(bootstrap, properties), ": ", refused));
+      return absl::UnauthenticatedError(absl::StrCat(
+          "cannot sign in to Kafka at ",
+          runtime::DescribeKafkaListener(Described(bootstrap, properties)),
+          ": ", refused));
     }
     return absl::UnavailableError(absl::StrCat(
         "cannot reach Kafka at ", bootstrap, " within ",
