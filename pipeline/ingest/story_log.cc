@@ -270,22 +270,25 @@ absl::StatusOr<std::vector<Receipt>> KafkaStoryLog::Write(
   const absl::Time taken_at = absl::Now();
   for (size_t i = 0; i < batch.size(); ++i) {
     receipts[i].taken_at = taken_at;
-    const std::string& key = batch[i]->ledger_key;
-    if (key.empty()) continue;
     const std::string value = EncodeReceipt(receipts[i]);
-    RdKafka::ErrorCode code;
-    while (true) {
-      code = producer_->produce(
-          options_.state_topic, RdKafka::Topic::PARTITION_UA,
-          RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(value.data()),
-          value.size(), key.data(), key.size(), 0, nullptr);
-      if (code != RdKafka::ERR__QUEUE_FULL) break;
-      producer_->poll(10);
-    }
-    if (code != RdKafka::ERR_NO_ERROR) {
-      Abort();
-      return fail(absl::UnavailableError(
-          absl::StrCat("writing the ledger: ", RdKafka::err2str(code))));
+    std::vector<const std::string*> keys;
+    if (!batch[i]->ledger_key.empty()) keys.push_back(&batch[i]->ledger_key);
+    for (const std::string& k : batch[i]->also_ledger_keys) keys.push_back(&k);
+    for (const std::string* key : keys) {
+      RdKafka::ErrorCode code;
+      while (true) {
+        code = producer_->produce(
+            options_.state_topic, RdKafka::Topic::PARTITION_UA,
+            RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(value.data()),
+            value.size(), key->data(), key->size(), 0, nullptr);
+        if (code != RdKafka::ERR__QUEUE_FULL) break;
+        producer_->poll(10);
+      }
+      if (code != RdKafka::ERR_NO_ERROR) {
+        Abort();
+        return fail(absl::UnavailableError(
+            absl::StrCat("writing the ledger: ", RdKafka::err2str(code))));
+      }
     }
   }
   // Commit. A retriable error leaves the outcome unknown: try again until it

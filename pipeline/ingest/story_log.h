@@ -40,6 +40,9 @@ namespace wirestream::ingest {
 struct Submission {
   // Key of the ledger entry on the state topic.
   std::string ledger_key;
+  // More keys that mark the same story taken (a feed item's link and
+  // content hash beside its guid); each gets the same entry.
+  std::vector<std::string> also_ledger_keys;
   // Key of the story's record on the raw topic (its feed_item_id).
   std::string record_key;
   v1::RawStory story;
