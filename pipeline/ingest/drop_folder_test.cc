@@ -13,6 +13,8 @@
 #include "gtest/gtest.h"
 #include "pipeline/ingest/testing/archive_builder.h"
 #include "pipeline/ingest/testing/fake_story_log.h"
+#include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
 
 namespace wirestream::ingest {
 namespace {
@@ -236,6 +238,34 @@ TEST_F(DropFolderTest, ABatchIsTakenMemberByMemberInOneTransaction) {
   EXPECT_EQ(stories[1].ledger_key, "");
   EXPECT_THAT(stories[2].ledger_key, HasSubstr("/batch.tar.gz@"));
   EXPECT_THAT(Names(dir_ / "done"), ElementsAre("batch.tar.gz"));
+}
+
+TEST_F(DropFolderTest, MetricsCountStoriesBacklogAndRejects) {
+  prometheus::Registry registry;
+  IngestMetrics metrics(registry, "folder");
+  WriteFile(dir_ / "a.txt", "STORM\n\nText.");
+  WriteFile(dir_ / "b.txt", "");
+  WriteFile(dir_ / "c.txt.part", "coming");
+  DropFolder folder{"afp", dir_.string(), ReadyRule::kRename};
+  FolderGateway gateway({folder}, &log_, &ledger_, &metrics, {});
+  ASSERT_TRUE(gateway.Prepare().ok());
+  ASSERT_EQ(*gateway.ScanOnce(kNoStop), 1);
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, registry.Collect());
+  const std::string text = out.str();
+  EXPECT_THAT(text,
+              HasSubstr("wirestream_ingest_stories_total{gateway=\"folder\","
+                        "source=\"afp\"} 1"));
+  EXPECT_THAT(text,
+              HasSubstr("wirestream_ingest_bytes_total{gateway=\"folder\","
+                        "source=\"afp\"} 12"));
+  EXPECT_THAT(text,
+              HasSubstr("wirestream_ingest_rejects_total{gateway=\"folder\","
+                        "reason=\"empty\"} 1"));
+  // The upload still under its temporary name waits.
+  EXPECT_THAT(text,
+              HasSubstr("wirestream_ingest_files_waiting{gateway=\"folder\","
+                        "source=\"afp\"} 1"));
 }
 
 }  // namespace
