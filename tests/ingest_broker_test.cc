@@ -1,6 +1,7 @@
-// The drop-folder gateway on a real Kafka broker: a gateway killed with
-// SIGKILL while files arrive, and one that dies between a commit and the
-// move to done/, leave every file on wire.raw exactly once after a restart.
+// The drop-folder and feed gateways on a real Kafka broker: a folder
+// gateway killed with SIGKILL while files arrive, and one that dies between
+// a commit and the move to done/, leave every file on wire.raw exactly once
+// after a restart; a restarted feed gateway sends only the feed's new items.
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,7 +11,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "civetweb.h"
 #include "gtest/gtest.h"
 #include "tests/support/broker.h"
 #include "tests/support/worker_process.h"
@@ -230,6 +233,93 @@ TEST(FolderGatewayBrokerTest, BadFlagsAndMissingFoldersExitWith2) {
       GatewayArgs(topics, TempDir("exists") / "does-not-exist"));
   ASSERT_TRUE(missing.Start().ok());
   EXPECT_EQ(missing.Wait(absl::Seconds(60)), 2) << missing.Log();
+}
+
+// An RSS feed served on 127.0.0.1 whose items the test sets.
+class RssServer {
+ public:
+  RssServer() {
+    const char* options[] = {"listening_ports", "127.0.0.1:0", "num_threads",
+                             "2", nullptr};
+    mg_callbacks callbacks{};
+    context_ = mg_start(&callbacks, nullptr, options);
+    mg_server_port ports[2];
+    mg_get_server_ports(context_, 2, ports);
+    port_ = ports[0].port;
+    mg_set_request_handler(context_, "/rss", &RssServer::Serve, this);
+  }
+  ~RssServer() { mg_stop(context_); }
+  std::string url() const {
+    return absl::StrCat("http://127.0.0.1:", port_, "/rss");
+  }
+  void SetItems(const std::vector<std::string>& guids) {
+    std::string items;
+    for (const std::string& g : guids) {
+      absl::StrAppend(&items, "<item><guid>", g, "</guid><title>Story ", g,
+                      "</title><description>Text of ", g,
+                      ".</description></item>");
+    }
+    absl::MutexLock lock(&mu_);
+    body_ = absl::StrCat("<rss version=\"2.0\"><channel>", items,
+                         "</channel></rss>");
+  }
+
+ private:
+  static int Serve(mg_connection* conn, void* data) {
+    auto* self = static_cast<RssServer*>(data);
+    std::string body;
+    {
+      absl::MutexLock lock(&self->mu_);
+      body = self->body_;
+    }
+    mg_send_http_ok(conn, "application/rss+xml", body.size());
+    mg_write(conn, body.data(), body.size());
+    return 200;
+  }
+  mg_context* context_;
+  int port_;
+  absl::Mutex mu_;
+  std::string body_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST(FeedGatewayBrokerTest, ItemsSeenBeforeAreNotSentAgainAfterARestart) {
+  const Topics topics = MakeTopics();
+  RssServer feed;
+  feed.SetItems({"a", "b"});
+  const std::vector<std::string> args = {
+      absl::StrCat("--bootstrap=", *testsupport::BootstrapServers()),
+      absl::StrCat("--output=", topics.raw),
+      absl::StrCat("--state_topic=", topics.state),
+      absl::StrCat("--feed=wire=", feed.url(), ",interval_s=1"),
+      "--http=",
+  };
+  auto read = [&](size_t expected) {
+    ReadOptions options;
+    options.min_records = expected;
+    options.timeout = absl::Seconds(60);
+    std::map<std::string, int> counts;
+    for (const TestRecord& r : testsupport::ReadRecords(topics.raw, options)
+                                   .value_or(std::vector<TestRecord>{})) {
+      ++counts[r.key.value_or("")];
+    }
+    return counts;
+  };
+  WorkerProcess first(GatewayBinary("feed_gateway"), args);
+  ASSERT_TRUE(first.Start().ok());
+  EXPECT_EQ(read(2),
+            (std::map<std::string, int>{{"wire:a", 1}, {"wire:b", 1}}));
+  EXPECT_EQ(first.Stop(absl::Seconds(30)), 0) << first.Log();
+  // The feed repeats its old items beside a new one.
+  feed.SetItems({"c", "a", "b"});
+  WorkerProcess second(GatewayBinary("feed_gateway"), args);
+  ASSERT_TRUE(second.Start().ok());
+  EXPECT_EQ(read(3), (std::map<std::string, int>{
+                         {"wire:a", 1}, {"wire:b", 1}, {"wire:c", 1}}));
+  // A few more polls of the same feed add nothing.
+  absl::SleepFor(absl::Seconds(3));
+  EXPECT_EQ(second.Stop(absl::Seconds(30)), 0) << second.Log();
+  EXPECT_EQ(read(3).size(), 3u);
+  EXPECT_EQ(read(3).at("wire:a"), 1);
 }
 
 }  // namespace
