@@ -1,5 +1,6 @@
 #include "pipeline/ingest/push_server.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -50,7 +51,12 @@ int ServePush(mg_connection* conn, void* data) {
   // On the heap: civetweb's worker threads have small stacks.
   std::vector<char> buffer(64 << 10);
   while (static_cast<int64_t>(request.body.size()) <= state->max_body_bytes) {
-    const int n = mg_read(conn, buffer.data(), buffer.size());
+    // Never ask for more than the limit allows: a chunked read waits until
+    // the request is filled.
+    const size_t want = static_cast<size_t>(std::min<int64_t>(
+        static_cast<int64_t>(buffer.size()),
+        state->max_body_bytes + 1 - static_cast<int64_t>(request.body.size())));
+    const int n = mg_read(conn, buffer.data(), want);
     if (n <= 0) break;
     request.body.append(buffer.data(), static_cast<size_t>(n));
   }
