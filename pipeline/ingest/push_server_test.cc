@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -50,7 +51,25 @@ std::string Exchange(int port, const std::string& request, bool half_close) {
   std::string response;
   char buffer[4096];
   ssize_t n;
-  while ((n = read(fd, buffer, sizeof(buffer))) > 0) response.append(buffer, n);
+  // Read one response: headers, then Content-Length bytes (the server may
+  // keep the connection open a while after a refusal).
+  while ((n = read(fd, buffer, sizeof(buffer))) > 0) {
+    response.append(buffer, n);
+    const size_t end = response.find("\r\n\r\n");
+    const size_t length_at = response.find("Content-Length: ");
+    if (end == std::string::npos || length_at == std::string::npos ||
+        length_at > end) {
+      continue;
+    }
+    size_t length = 0;
+    if (absl::SimpleAtoi(
+            response.substr(length_at + 16,
+                            response.find("\r\n", length_at) - length_at - 16),
+            &length) &&
+        response.size() >= end + 4 + length) {
+      break;
+    }
+  }
   close(fd);
   return response;
 }
