@@ -104,7 +104,7 @@ absl::StatusOr<std::unique_ptr<GatewayProcess>> GatewayProcess::Start(
   if (!process->config_.http_address.empty()) {
     auto http = runtime::HttpServer::Start(
         process->config_.http_address, process->registry_,
-        [raw] { return raw->log_ != nullptr && raw->log_->available(); });
+        [raw] { return raw->started_.load() && raw->log_->available(); });
     if (!http.ok()) return absl::InvalidArgumentError(http.status().message());
     process->http_ = *std::move(http);
     runtime::LogInfo("%s: metrics and health on port %d", gateway,
@@ -144,6 +144,7 @@ absl::StatusOr<std::unique_ptr<GatewayProcess>> GatewayProcess::Start(
   process->metrics_->ledger_entries->Set(
       static_cast<double>(process->ledger_->size()));
   process->metrics_->ready->Set(1);
+  process->started_ = true;
   runtime::LogInfo(
       "%s: writing to %s as %s; ledger %s restored (%d entries, window %s)",
       gateway, options.raw_topic, options.transactional_id, options.state_topic,

@@ -70,6 +70,9 @@ class GatewayProcess {
   std::unique_ptr<TakenLedger> ledger_;
   std::unique_ptr<KafkaStoryLog> log_;
   std::unique_ptr<runtime::HttpServer> http_;
+  // Set once the story log exists and the ledger is restored; /readyz reads
+  // it from the HTTP server's threads.
+  std::atomic<bool> started_{false};
 };
 
 }  // namespace wirestream::ingest
