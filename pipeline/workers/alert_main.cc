@@ -45,6 +45,11 @@ ABSL_FLAG(int, webhook_max_backoff_ms, 30000,
           "Longest wait between two webhook attempts (all webhooks).");
 ABSL_FLAG(int, webhook_shutdown_grace_ms, 5000,
           "At shutdown, how long queued webhook deliveries may still take.");
+ABSL_FLAG(std::string, webhook_journal_dir, "",
+          "Directory where webhook deliveries waiting for an attempt are "
+          "kept, so that they survive a restart or crash of the worker (one "
+          "directory per worker, on a volume that outlives the container); "
+          "created if missing. Empty: kept in memory only.");
 
 namespace {
 
@@ -89,6 +94,7 @@ absl::StatusOr<std::unique_ptr<Stage>> MakeAlertStage(AlertWiring& wiring,
   send.max_backoff =
       absl::Milliseconds(absl::GetFlag(FLAGS_webhook_max_backoff_ms));
   send.metrics = wiring.metrics.get();
+  send.journal_dir = absl::GetFlag(FLAGS_webhook_journal_dir);
   auto sender = WebhookSender::Create(send);
   if (!sender.ok()) {
     return absl::InvalidArgumentError(

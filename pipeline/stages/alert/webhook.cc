@@ -14,6 +14,7 @@
 namespace wirestream::alert {
 namespace {
 
+using ::wirestream::runtime::LogInfo;
 using ::wirestream::runtime::LogWarning;
 
 size_t DiscardBody(char* /*data*/, size_t size, size_t n, void* /*user*/) {
@@ -52,6 +53,31 @@ absl::StatusOr<std::unique_ptr<WebhookSender>> WebhookSender::Create(
   }
   InitCurlOnce();
   std::unique_ptr<WebhookSender> sender(new WebhookSender(options));
+  if (!options.journal_dir.empty()) {
+    absl::StatusOr<std::unique_ptr<WebhookJournal>> journal =
+        WebhookJournal::Open(options.journal_dir);
+    if (!journal.ok()) return journal.status();
+    sender->journal_ = *std::move(journal);
+    std::vector<JournalEntry> left = sender->journal_->Load();
+    if (!left.empty()) {
+      absl::MutexLock lock(&sender->mu_);
+      for (JournalEntry& e : left) {
+        Delivery d;
+        d.target = std::move(e.target);
+        d.alert_id = std::move(e.alert_id);
+        d.body = std::move(e.body);
+        d.attempts = e.attempts;
+        d.due = e.due;
+        d.journal_name = std::move(e.name);
+        d.seq = sender->next_seq_++;
+        sender->heap_.push_back(std::move(d));
+        std::push_heap(sender->heap_.begin(), sender->heap_.end(), Later());
+      }
+      sender->resumed_ = left.size();
+      LogInfo("alert: resuming %d webhook deliveries from %s",
+              static_cast<int>(left.size()), options.journal_dir);
+    }
+  }
   for (int i = 0; i < options.threads; ++i) {
     sender->threads_.emplace_back([s = sender.get()] { s->WorkerLoop(); });
   }
@@ -59,6 +85,25 @@ absl::StatusOr<std::unique_ptr<WebhookSender>> WebhookSender::Create(
 }
 
 WebhookSender::~WebhookSender() { Shutdown(absl::ZeroDuration()); }
+
+void WebhookSender::Journal(Delivery& d) {
+  if (journal_ == nullptr) return;
+  JournalEntry entry;
+  entry.name = d.journal_name;
+  entry.target = d.target;
+  entry.alert_id = d.alert_id;
+  entry.body = d.body;
+  entry.attempts = d.attempts;
+  entry.due = d.due;
+  absl::Status saved = journal_->Save(entry);
+  if (!saved.ok()) {
+    LogWarning(
+        "alert: webhook journal: %s; alert %s for %s is kept in memory only",
+        saved.message(), d.alert_id, RedactUrl(d.target.url));
+    return;
+  }
+  d.journal_name = entry.name;
+}
 
 void WebhookSender::CountDropped(uint64_t n) {
   if (n == 0) return;
@@ -77,10 +122,18 @@ bool WebhookSender::Enqueue(const WebhookTarget& target,
     CountDropped(1);
     return false;
   }
+  d.due = absl::Now();
+  bool room = false;
+  {
+    absl::MutexLock lock(&mu_);
+    room = !stopping_ && heap_.size() + in_flight_ < options_.queue_capacity;
+  }
+  // On disk before anyone can try it: a delivery is never attempted
+  // without its file, so a crash cannot lose a failed attempt's retry.
+  if (room) Journal(d);
   {
     absl::MutexLock lock(&mu_);
     if (!stopping_ && heap_.size() + in_flight_ < options_.queue_capacity) {
-      d.due = absl::Now();
       d.seq = next_seq_++;
       heap_.push_back(std::move(d));
       std::push_heap(heap_.begin(), heap_.end(), Later());
@@ -88,6 +141,7 @@ bool WebhookSender::Enqueue(const WebhookTarget& target,
       return true;
     }
   }
+  if (journal_ != nullptr) journal_->Remove(d.journal_name);
   CountDropped(1);
   LogWarning("alert: webhook queue full or closed; alert %s for %s dropped",
              alert.alert_id(), RedactUrl(target.url));
@@ -126,6 +180,12 @@ size_t WebhookSender::Shutdown(absl::Duration grace) {
       heap_.clear();
       wake_.SignalAll();
     }
+  }
+  if (journal_ != nullptr && left > 0) {
+    // Their files stay; the next start takes them up.
+    LogInfo("alert: %d webhook deliveries kept in %s for the next start",
+            static_cast<int>(left), journal_->directory());
+    left = 0;
   }
   CountDropped(left);
   for (std::thread& t : threads_) {
@@ -168,6 +228,20 @@ void WebhookSender::WorkerLoop() {
     if (options_.metrics != nullptr)
       options_.metrics->webhook_attempts->Increment();
 
+    // The journal is written outside the lock, before the delivery is back
+    // in the heap where another thread could take it.
+    const bool will_retry =
+        outcome == Outcome::kRetry && d.attempts < d.target.max_attempts;
+    if (will_retry) {
+      {
+        absl::MutexLock lock(&mu_);
+        d.due = absl::Now() + Backoff(d.attempts);
+      }
+      Journal(d);
+    } else if (journal_ != nullptr) {
+      journal_->Remove(d.journal_name);
+    }
+
     absl::MutexLock lock(&mu_);
     --in_flight_;
     if (outcome == Outcome::kDelivered) {
@@ -175,15 +249,16 @@ void WebhookSender::WorkerLoop() {
       if (options_.metrics != nullptr) {
         options_.metrics->webhook_delivered->Increment();
       }
-    } else if (outcome == Outcome::kRetry &&
-               d.attempts < d.target.max_attempts && !stopping_) {
-      d.due = absl::Now() + Backoff(d.attempts);
+    } else if (will_retry && !stopping_) {
       heap_.push_back(std::move(d));
       std::push_heap(heap_.begin(), heap_.end(), Later());
     } else if (outcome == Outcome::kRetry && stopping_) {
-      dropped_.fetch_add(1);
-      if (options_.metrics != nullptr)
-        options_.metrics->webhook_dropped->Increment();
+      // With a journal, its file (and retry) waits for the next start.
+      if (journal_ == nullptr || d.journal_name.empty() || !will_retry) {
+        dropped_.fetch_add(1);
+        if (options_.metrics != nullptr)
+          options_.metrics->webhook_dropped->Increment();
+      }
     } else {
       failed_.fetch_add(1);
       if (options_.metrics != nullptr)

@@ -22,6 +22,14 @@
 // in AlertMetrics. URLs are logged without their path, which often holds a
 // secret.
 //
+// With a journal directory (WebhookOptions::journal_dir), every waiting
+// delivery is also a file there (webhook_journal.h): written before the
+// first attempt, rewritten when a retry is scheduled, deleted once it is
+// delivered or given up. A new sender on the same directory takes up what
+// the last one left, at the attempt and time it was due, so retries
+// survive a restart or a crash of the worker; Shutdown then keeps what is
+// left instead of dropping it.
+//
 // Thread-safety: Enqueue and the counters are thread-safe.
 #ifndef WIRESTREAM_PIPELINE_STAGES_ALERT_WEBHOOK_H_
 #define WIRESTREAM_PIPELINE_STAGES_ALERT_WEBHOOK_H_
@@ -39,6 +47,7 @@
 #include "absl/time/time.h"
 #include "pipeline/stages/alert/alert_metrics.h"
 #include "pipeline/stages/alert/rule_spec.h"
+#include "pipeline/stages/alert/webhook_journal.h"
 #include "wirestream/v1/alert.pb.h"
 
 namespace wirestream::alert {
@@ -56,6 +65,9 @@ struct WebhookOptions {
   double jitter = 0.2;
   // Optional; outlives the sender.
   AlertMetrics* metrics = nullptr;
+  // Where waiting deliveries are kept across restarts (one directory per
+  // worker); empty: in memory only.
+  std::string journal_dir;
 };
 
 // Returns `url` cut after its host ("https://hooks.example.com/…"), for
@@ -64,7 +76,9 @@ std::string RedactUrl(absl::string_view url);
 
 class WebhookSender {
  public:
-  // Starts the threads. INVALID_ARGUMENT for a bad option.
+  // Takes up the deliveries left in the journal directory, if any, and
+  // starts the threads. INVALID_ARGUMENT for a bad option or a journal
+  // directory that cannot be used.
   static absl::StatusOr<std::unique_ptr<WebhookSender>> Create(
       WebhookOptions options);
 
@@ -80,7 +94,8 @@ class WebhookSender {
 
   // Waits up to `grace` for queued deliveries (retries included) to end,
   // then stops: requests in progress finish (each within its timeout), the
-  // rest are dropped. Returns how many were dropped. Idempotent.
+  // rest are dropped, or, with a journal, kept there for the next start.
+  // Returns how many were dropped. Idempotent.
   size_t Shutdown(absl::Duration grace);
 
   // Deliveries waiting or in progress.
@@ -90,6 +105,8 @@ class WebhookSender {
   uint64_t failed() const { return failed_.load(); }
   uint64_t dropped() const { return dropped_.load(); }
   uint64_t attempts() const { return attempts_.load(); }
+  // Deliveries taken up from the journal at start.
+  uint64_t resumed() const { return resumed_.load(); }
 
  private:
   struct Delivery {
@@ -99,6 +116,8 @@ class WebhookSender {
     int attempts = 0;  // made so far
     absl::Time due;
     uint64_t seq = 0;
+    // Its journal file's name; empty when not in a journal.
+    std::string journal_name;
   };
   // Orders the heap: earliest due first.
   struct Later {
@@ -113,6 +132,9 @@ class WebhookSender {
   Outcome Attempt(void* curl, const Delivery& d, std::string* why);
   absl::Duration Backoff(int attempts_made) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CountDropped(uint64_t n);
+  // Writes `d` to the journal (naming it the first time); a failure is
+  // logged and the delivery goes on in memory.
+  void Journal(Delivery& d);
 
   const WebhookOptions options_;
   mutable absl::Mutex mu_;
@@ -123,11 +145,13 @@ class WebhookSender {
   uint64_t next_seq_ ABSL_GUARDED_BY(mu_) = 0;
   absl::BitGen bitgen_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> threads_;
+  std::unique_ptr<WebhookJournal> journal_;
 
   std::atomic<uint64_t> delivered_{0};
   std::atomic<uint64_t> failed_{0};
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> attempts_{0};
+  std::atomic<uint64_t> resumed_{0};
 };
 
 }  // namespace wirestream::alert

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -234,6 +235,47 @@ TEST(WebhookSenderTest, ShutdownDropsWhatIsLeft) {
   EXPECT_EQ((*sender)->pending(), 0u);
   EXPECT_FALSE((*sender)->Enqueue(Target(server.url()), MakeAlert("late")));
   EXPECT_EQ((*sender)->dropped(), 2u);
+}
+
+TEST(WebhookSenderTest, JournalledRetryIsTakenUpByTheNextSender) {
+  const std::string journal = std::string(getenv("TEST_TMPDIR")) + "/journal";
+  ScriptedHttpServer server({503, 200});
+  WebhookOptions options = FastOptions();
+  options.initial_backoff = options.max_backoff = absl::Milliseconds(300);
+  options.journal_dir = journal;
+  auto first = WebhookSender::Create(options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE((*first)->Enqueue(Target(server.url()), MakeAlert("al-0021")));
+  ASSERT_TRUE(server.AwaitRequests(1));
+  // The retry is waiting: this sender stops without dropping it.
+  EXPECT_EQ((*first)->Shutdown(absl::ZeroDuration()), 0u);
+  EXPECT_EQ((*first)->dropped(), 0u);
+  EXPECT_EQ(server.requests().size(), 1u);
+
+  auto second = WebhookSender::Create(options);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ((*second)->resumed(), 1u);
+  ASSERT_TRUE(server.AwaitRequests(2));
+  AwaitIdle(**second);
+  EXPECT_EQ((*second)->delivered(), 1u);
+  const std::vector<ScriptedHttpServer::Request> requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[1].headers.at("idempotency-key"), "al-0021");
+  EXPECT_EQ(requests[1].headers.at("x-wirestream-attempt"), "2");
+  EXPECT_EQ(requests[1].body, requests[0].body);
+  (*second)->Shutdown(absl::ZeroDuration());
+
+  // Delivered: a third sender finds nothing.
+  auto third = WebhookSender::Create(options);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ((*third)->resumed(), 0u);
+}
+
+TEST(WebhookSenderTest, UnusableJournalDirectoryIsRefused) {
+  WebhookOptions options = FastOptions();
+  options.journal_dir = "/nonexistent/parent/journal";
+  EXPECT_EQ(WebhookSender::Create(options).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(WebhookSenderTest, RejectsBadOptions) {
