@@ -18,9 +18,11 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "pipeline/dashboard/dashboard.h"
+#include "pipeline/runtime/help.h"
 #include "pipeline/runtime/log.h"
 #include "pipeline/runtime/runner_flags.h"
 
@@ -49,6 +51,11 @@ std::atomic<bool> g_stop{false};
 extern "C" void OnSignal(int) { g_stop.store(true); }
 
 int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "serves the newsroom page and its API from wire.enriched and "
+      "wire.alerts.\n  dashboard_worker --bootstrap=HOST:PORT "
+      "[--http=127.0.0.1:8080] [--window_hours=6]");
+  if (runtime::AnswerHelp(argc, argv, "pipeline/")) return 0;
   std::vector<std::string> args(argv, argv + argc);
   auto kafka = runtime::ExtractKafkaProperties(args);
   if (!kafka.ok()) {

@@ -12,6 +12,7 @@
 #include "absl/flags/usage.h"
 #include "pipeline/ingest/feed_poller.h"
 #include "pipeline/ingest/gateway_process.h"
+#include "pipeline/runtime/help.h"
 #include "pipeline/runtime/log.h"
 
 ABSL_FLAG(std::string, user_agent,
@@ -33,6 +34,7 @@ int Run(int argc, char** argv) {
       "polls RSS, Atom and JSON Feed feeds into wire.raw.\n"
       "  feed_gateway --bootstrap=HOST:PORT "
       "--feed=NAME=URL[,interval_s=N][,pages=yes]...");
+  if (runtime::AnswerHelp(argc, argv, "pipeline/")) return 0;
   std::vector<std::string> args(argv, argv + argc);
   std::vector<FeedSpec> feeds;
   for (const std::string& spec : ExtractRepeatedFlag("feed", args)) {

@@ -13,6 +13,7 @@
 #include "absl/flags/usage.h"
 #include "pipeline/ingest/drop_folder.h"
 #include "pipeline/ingest/gateway_process.h"
+#include "pipeline/runtime/help.h"
 #include "pipeline/runtime/log.h"
 
 ABSL_FLAG(int, batch_files, 100, "Most files in one Kafka transaction.");
@@ -37,6 +38,7 @@ int Run(int argc, char** argv) {
       "takes story files from drop folders into wire.raw.\n"
       "  folder_gateway --bootstrap=HOST:PORT "
       "--folder=SOURCE=DIR[,ready=quiet|rename|marker][,quiet_ms=N]...");
+  if (runtime::AnswerHelp(argc, argv, "pipeline/")) return 0;
   std::vector<std::string> args(argv, argv + argc);
   std::vector<std::string> specs = ExtractRepeatedFlag("folder", args);
   std::vector<DropFolder> folders;

@@ -18,6 +18,7 @@
 #include "pipeline/ingest/push_gateway.h"
 #include "pipeline/ingest/push_server.h"
 #include "pipeline/ingest/rate_limiter.h"
+#include "pipeline/runtime/help.h"
 #include "pipeline/runtime/log.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8480",
@@ -44,6 +45,7 @@ int Run(int argc, char** argv) {
       "takes stories POSTed to /v1/stories/{source} into wire.raw.\n"
       "  push_gateway --bootstrap=HOST:PORT --listen=HOST:PORT "
       "--tokens=FILE");
+  if (runtime::AnswerHelp(argc, argv, "pipeline/")) return 0;
   std::vector<std::string> args(argv, argv + argc);
   auto gateway = GatewayProcess::Start("push", args);
   if (!gateway.ok()) {
