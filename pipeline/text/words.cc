@@ -278,6 +278,15 @@ bool IsAscii(absl::string_view text) {
   return true;
 }
 
+WordSegmenter* ThreadWordSegmenter() {
+  thread_local std::unique_ptr<WordSegmenter> segmenter = [] {
+    absl::StatusOr<std::unique_ptr<WordSegmenter>> made =
+        WordSegmenter::Create();
+    return made.ok() ? *std::move(made) : nullptr;
+  }();
+  return segmenter.get();
+}
+
 std::string FoldCase(absl::string_view text) {
   if (IsAscii(text)) return absl::AsciiStrToLower(text);
   utf8proc_uint8_t* folded = nullptr;

@@ -99,6 +99,12 @@ class WordSegmenter {
   std::unique_ptr<Icu> icu_;
 };
 
+// Returns the calling thread's own segmenter, made on its first call, or
+// null when ICU's word rules cannot be loaded. For code that cuts text on
+// whatever thread calls it (a stage's Process, a matcher) without owning
+// a segmenter.
+WordSegmenter* ThreadWordSegmenter();
+
 // Returns `text` case-folded for matching (Unicode full case folding,
 // composed to NFC): "STRASSE" and "Straße" both give "strasse", "ÉCONOMIE"
 // gives "économie", "МОСКВА" gives "москва". ASCII text is only lowered.

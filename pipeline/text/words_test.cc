@@ -3,6 +3,7 @@
 #include <ostream>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -169,6 +170,22 @@ TEST(FoldCaseTest, InvalidUtf8IsLoweredInAsciiOnly) {
 TEST(IsAsciiTest, SaysWhetherEveryByteIsAscii) {
   EXPECT_TRUE(IsAscii("plain text 123"));
   EXPECT_FALSE(IsAscii("caf\u00e9"));
+}
+
+TEST(ThreadWordSegmenterTest, OnePerThreadMadeOnce) {
+  WordSegmenter* here = ThreadWordSegmenter();
+  ASSERT_NE(here, nullptr);
+  EXPECT_EQ(ThreadWordSegmenter(), here);
+  WordSegmenter* there = nullptr;
+  std::vector<WordSpan> words_there;
+  std::thread other([&] {
+    there = ThreadWordSegmenter();
+    words_there = there->Segment("中国和日本");
+  });
+  other.join();
+  EXPECT_NE(there, here);
+  EXPECT_EQ(words_there, here->Segment("中国和日本"));
+  EXPECT_EQ(here->Segment("中国和日本").size(), 3u);
 }
 
 }  // namespace

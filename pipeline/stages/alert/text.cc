@@ -170,15 +170,6 @@ MarkAction ActionFor(int32_t base, Script script, int32_t mark,
   return MarkAction::kStrip;
 }
 
-text::WordSegmenter* ThreadSegmenter() {
-  thread_local std::unique_ptr<text::WordSegmenter> segmenter = [] {
-    absl::StatusOr<std::unique_ptr<text::WordSegmenter>> s =
-        text::WordSegmenter::Create();
-    return s.ok() ? *std::move(s) : nullptr;
-  }();
-  return segmenter.get();
-}
-
 // Appends the word `text[begin, end)` (inside one segmenter word, without
 // inner separators) to `out`, splitting an elided article off its front
 // and cutting a possessive off its end.
@@ -268,7 +259,7 @@ absl::string_view FoldingName(Folding folding) {
 }
 
 absl::Status TokenizerStatus() {
-  if (ThreadSegmenter() == nullptr) {
+  if (text::ThreadWordSegmenter() == nullptr) {
     return absl::InternalError(
         "ICU's word rules could not be loaded (ICU data missing)");
   }
@@ -375,7 +366,7 @@ int CodePointCount(absl::string_view s) {
 
 void TokenizeAppend(absl::string_view text, int32_t base, bool with_exact,
                     Folding folding, std::vector<Token>* out) {
-  text::WordSegmenter* segmenter = ThreadSegmenter();
+  text::WordSegmenter* segmenter = text::ThreadWordSegmenter();
   if (segmenter == nullptr) return;
   thread_local std::vector<text::WordSpan> spans;
   segmenter->Segment(text, spans);

@@ -37,17 +37,6 @@ bool UsesAsciiTokens(absl::string_view language) {
 
 namespace {
 
-// The calling thread's word segmenter (a WordSegmenter serves one thread),
-// or null when ICU's rules cannot be loaded.
-text::WordSegmenter* ThreadSegmenter() {
-  thread_local std::unique_ptr<text::WordSegmenter> segmenter = [] {
-    absl::StatusOr<std::unique_ptr<text::WordSegmenter>> s =
-        text::WordSegmenter::Create();
-    return s.ok() ? *std::move(s) : nullptr;
-  }();
-  return segmenter.get();
-}
-
 // Appends the runs of ASCII letters and digits of `word`, lower-cased,
 // that hold a letter and more than one character.
 void AppendAsciiTokens(absl::string_view word,
@@ -149,7 +138,7 @@ std::vector<std::string> Tokenize(absl::string_view text,
                                   absl::string_view language) {
   std::vector<std::string> tokens;
   const bool ascii = UsesAsciiTokens(language);
-  text::WordSegmenter* segmenter = ThreadSegmenter();
+  text::WordSegmenter* segmenter = text::ThreadWordSegmenter();
   if (segmenter == nullptr) {
     // Without ICU's rules: ASCII tokens only, cut at every other byte.
     AppendAsciiTokens(text, tokens);
